@@ -1,1 +1,36 @@
-pub fn x(){}
+//! `sim`: a seeded, replayable scheduler simulator on shuttle, with lock-rank checking.
+//!
+//! A seed is the complete recipe of an execution: the scheduler's decisions, the scenario's
+//! knobs and therefore everything the code under test does are functions of it.
+//!
+//! Module map:
+//! - [`sync`], [`thread`]: the facade, the only place that names std or shuttle primitives;
+//!   each primitive picks shuttle inside a simulated execution and std outside.
+//! - [`rank`], [`graph`]: Go-style lock ranks and a lockdep-style order graph.
+//! - [`sched`]: our schedulers (random walk, PCT, replay) on `rand_chacha`.
+//! - [`runner`]: runs executions and turns panics, deadlocks, livelocks, rank violations,
+//!   lock-order cycles and invariant failures into [`Failure`]s; replay; determinism check.
+//! - [`seed`], [`swarm`]: seed parsing and derivation; knobs drawn from the seed.
+//! - [`failure`]: the structured, serialisable failure and its report.
+
+mod ctx;
+mod driver;
+pub mod failure;
+pub mod graph;
+mod hook;
+pub mod rank;
+pub mod runner;
+pub mod sched;
+pub mod seed;
+pub mod swarm;
+pub mod sync;
+pub mod thread;
+mod wait;
+
+pub use failure::{Failure, FailureKind};
+pub use rank::{LockClass, RankAction, RankMode};
+pub use runner::{
+    check_determinism, run, run_observed, run_single, ExecResult, RunConfig, RunReport,
+};
+pub use sched::SchedulerSpec;
+pub use seed::{exec_seed, fmt_seed, parse_seed};

@@ -1,0 +1,82 @@
+//! `Parker`: a goroutine's park slot, for Go's `gopark`/`goready`. `park` blocks until a token
+//! is available and consumes it; `unpark` makes the token available (at most one is kept).
+
+use crate::wait::{self, Probe};
+use std::panic::Location;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+enum Raw {
+    Std(std::sync::Mutex<bool>, std::sync::Condvar),
+    Sim(
+        shuttle::sync::Mutex<bool>,
+        shuttle::sync::Condvar,
+        Arc<AtomicBool>,
+    ),
+}
+
+/// One goroutine's park slot; see the module docs.
+pub struct Parker {
+    name: &'static str,
+    raw: Raw,
+}
+
+impl Parker {
+    /// A park slot for the goroutine named `name` (for reports).
+    pub fn new(name: &'static str) -> Self {
+        let raw = if super::in_sim() {
+            Raw::Sim(
+                shuttle::sync::Mutex::new(false),
+                shuttle::sync::Condvar::new(),
+                Arc::new(AtomicBool::new(false)),
+            )
+        } else {
+            Raw::Std(std::sync::Mutex::new(false), std::sync::Condvar::new())
+        };
+        Self { name, raw }
+    }
+
+    /// `gopark`: blocks until unparked.
+    #[track_caller]
+    pub fn park(&self) {
+        let site = Location::caller();
+        match &self.raw {
+            Raw::Std(m, cv) => {
+                let mut t = m.lock().unwrap_or_else(|e| e.into_inner());
+                while !*t {
+                    t = cv.wait(t).unwrap_or_else(|e| e.into_inner());
+                }
+                *t = false;
+            }
+            Raw::Sim(m, cv, mirror) => {
+                let mut t = m.lock().unwrap_or_else(|e| e.into_inner());
+                while !*t {
+                    wait::begin(
+                        format!("a goready of {} (gopark)", self.name),
+                        site,
+                        Probe::Flag(mirror.clone()),
+                    );
+                    t = cv.wait(t).unwrap_or_else(|e| e.into_inner());
+                    wait::end();
+                }
+                *t = false;
+                mirror.store(false, Ordering::SeqCst);
+            }
+        }
+    }
+
+    /// `goready`: wakes the parked goroutine (or lets its next `park` return at once).
+    pub fn unpark(&self) {
+        match &self.raw {
+            Raw::Std(m, cv) => {
+                *m.lock().unwrap_or_else(|e| e.into_inner()) = true;
+                cv.notify_one();
+            }
+            Raw::Sim(m, cv, mirror) => {
+                *m.lock().unwrap_or_else(|e| e.into_inner()) = true;
+                mirror.store(true, Ordering::SeqCst);
+                cv.notify_one();
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! `Sema`: Go's runtime semaphore (`semacquire`/`semrelease` in `runtime/sema.go`), a counting
+//! semaphore that blocks while the count is zero. Unranked, as in Go.
+
+use crate::wait::{self, Probe};
+use std::panic::Location;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+enum Raw {
+    Std(std::sync::Mutex<i64>, std::sync::Condvar),
+    Sim(
+        shuttle::sync::Mutex<i64>,
+        shuttle::sync::Condvar,
+        Arc<AtomicI64>,
+    ),
+}
+
+/// A counting semaphore with Go's meaning; see the module docs.
+pub struct Sema {
+    name: &'static str,
+    raw: Raw,
+}
+
+impl Sema {
+    /// A semaphore named `name` (for reports), with `count` permits.
+    pub fn new(name: &'static str, count: i64) -> Self {
+        let raw = if super::in_sim() {
+            Raw::Sim(
+                shuttle::sync::Mutex::new(count),
+                shuttle::sync::Condvar::new(),
+                Arc::new(AtomicI64::new(count)),
+            )
+        } else {
+            Raw::Std(std::sync::Mutex::new(count), std::sync::Condvar::new())
+        };
+        Self { name, raw }
+    }
+
+    /// `semacquire`: waits for a permit and takes it.
+    #[track_caller]
+    pub fn acquire(&self) {
+        let site = Location::caller();
+        match &self.raw {
+            Raw::Std(m, cv) => {
+                let mut n = m.lock().unwrap_or_else(|e| e.into_inner());
+                while *n <= 0 {
+                    n = cv.wait(n).unwrap_or_else(|e| e.into_inner());
+                }
+                *n -= 1;
+            }
+            Raw::Sim(m, cv, mirror) => {
+                let mut n = m.lock().unwrap_or_else(|e| e.into_inner());
+                while *n <= 0 {
+                    wait::begin(
+                        format!("semaphore {} (semacquire)", self.name),
+                        site,
+                        Probe::Count(mirror.clone()),
+                    );
+                    n = cv.wait(n).unwrap_or_else(|e| e.into_inner());
+                    wait::end();
+                }
+                *n -= 1;
+                mirror.store(*n, Ordering::SeqCst);
+            }
+        }
+    }
+
+    /// `semrelease`: adds a permit and wakes a waiter.
+    pub fn release(&self) {
+        match &self.raw {
+            Raw::Std(m, cv) => {
+                *m.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+                cv.notify_one();
+            }
+            Raw::Sim(m, cv, mirror) => {
+                let mut n = m.lock().unwrap_or_else(|e| e.into_inner());
+                *n += 1;
+                mirror.store(*n, Ordering::SeqCst);
+                drop(n);
+                cv.notify_all();
+            }
+        }
+    }
+
+    /// The semaphore's name.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+}

@@ -1,0 +1,124 @@
+//! Threads: stand in for `std::thread`. Inside a simulation, `spawn` makes a shuttle task whose
+//! panics become the execution's failure; outside, an OS thread.
+
+use crate::ctx;
+use crate::failure::Stopping;
+use crate::wait::{self, Probe};
+use std::panic::{self, AssertUnwindSafe, Location};
+
+/// The handle of a spawned thread.
+pub enum JoinHandle<T> {
+    #[doc(hidden)]
+    Std(std::thread::JoinHandle<T>),
+    #[doc(hidden)]
+    Sim(shuttle::thread::JoinHandle<Option<T>>, usize),
+}
+
+/// Spawns a thread named `name` (the name appears in failure reports).
+pub fn spawn<F, T>(name: &str, f: F) -> JoinHandle<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    if crate::sync::in_sim() {
+        ctx::with(|c| c.pending_starts += 1);
+        let owned = name.to_string();
+        let builder = shuttle::thread::Builder::new().name(owned.clone());
+        let h = builder
+            .spawn(move || run_task(&owned, f))
+            .expect("[sim internal bug] shuttle spawn failed");
+        let id = usize::from(h.thread().id());
+        JoinHandle::Sim(h, id)
+    } else {
+        let h = std::thread::Builder::new()
+            .name(name.to_string())
+            .spawn(f)
+            .expect("failed to spawn an OS thread");
+        JoinHandle::Std(h)
+    }
+}
+
+/// The body of every simulated thread: registers it, runs `f`, and turns a panic into the
+/// execution's failure (already recorded by the panic hook) instead of shuttle's.
+pub(crate) fn run_task<F: FnOnce() -> T, T>(name: &str, f: F) -> Option<T> {
+    let me = ctx::current_task().expect("[sim internal bug] simulated thread without a task id");
+    ctx::with(|c| {
+        c.pending_starts = c.pending_starts.saturating_sub(1);
+        let t = c.task(me);
+        t.name = name.to_string();
+        t.started = true;
+    });
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    if result.is_err()
+        && shuttle_engine::runtime::execution::ExecutionState::unwinding_for_teardown()
+    {
+        if let Err(payload) = result {
+            panic::resume_unwind(payload);
+        }
+    }
+    ctx::with(|c| c.task(me).finished = true);
+    result.ok()
+}
+
+impl<T> JoinHandle<T> {
+    /// Waits for the thread to finish and returns its result. Inside a simulation, joining a
+    /// thread that failed stops the caller too (the execution is stopping).
+    #[track_caller]
+    pub fn join(self) -> T {
+        match self {
+            Self::Std(h) => h.join().unwrap_or_else(|p| panic::resume_unwind(p)),
+            Self::Sim(h, id) => {
+                wait::begin(
+                    format!("thread task-{id} to finish (join)"),
+                    Location::caller(),
+                    Probe::Task(id),
+                );
+                let r = h.join();
+                wait::end();
+                match r {
+                    Ok(Some(v)) => v,
+                    _ => panic::panic_any(Stopping),
+                }
+            }
+        }
+    }
+}
+
+/// Yields to another thread (Go's `osyield`/`Gosched`); under PCT it lowers the caller's priority.
+pub fn yield_now() {
+    if crate::sync::in_sim() {
+        shuttle::thread::yield_now()
+    } else {
+        std::thread::yield_now()
+    }
+}
+
+/// A plain scheduling point: inside a simulation, another thread may run here; outside, nothing.
+/// Put one between steps of a protocol whose interleaving matters but that touch no primitive.
+#[inline]
+pub fn sched_point() {
+    if crate::sync::in_sim() {
+        shuttle_engine::runtime::thread::switch()
+    }
+}
+
+/// A spin-wait hint: a yield inside a simulation (so that spins cannot livelock the
+/// scheduler), `std::hint::spin_loop` outside.
+pub fn spin_loop() {
+    if crate::sync::in_sim() {
+        shuttle::thread::yield_now()
+    } else {
+        std::hint::spin_loop()
+    }
+}
+
+/// The name of the current simulated thread, or of the OS thread.
+pub fn current_name() -> String {
+    match ctx::current_task() {
+        Some(me) => ctx::with(|c| c.name_of(me)).unwrap_or_default(),
+        None => std::thread::current()
+            .name()
+            .unwrap_or("unnamed")
+            .to_string(),
+    }
+}

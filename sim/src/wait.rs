@@ -1,0 +1,139 @@
+//! The wait-for registry: what each simulated thread is blocked on, and global deadlock detection.
+//!
+//! Every blocking operation of the facade registers a [`Wait`] before it blocks and clears it when
+//! it returns. A wait carries a probe that says, from the simulator's own bookkeeping, whether the
+//! thread is still unable to proceed. When every started thread is blocked and no spawned thread
+//! is still to start, nothing can wake anyone: the execution is deadlocked, and the report names
+//! each thread, what it waits on, where, and who holds it. Shuttle only says "deadlock!" and the
+//! task names; Go says nothing at all (a wedged runtime).
+
+use crate::ctx::{self, ExecCtx};
+use crate::failure::{sim_panic, FailureKind};
+use std::panic::Location;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::Arc;
+
+/// How to tell whether a waiting thread is still blocked.
+#[derive(Clone, Debug)]
+pub(crate) enum Probe {
+    /// Waiting for lock `id`: blocked while another thread holds it (exclusively, if `shared`).
+    Lock { id: usize, shared: bool },
+    /// Waiting for a count to become positive (a semaphore).
+    Count(Arc<AtomicI64>),
+    /// Waiting for a flag to be set (a park token).
+    Flag(Arc<AtomicBool>),
+    /// Waiting for a thread to finish (join).
+    Task(usize),
+    /// Waiting for a notification on condition variable `id`; cleared by the notifier.
+    Notify(usize),
+}
+
+/// What a blocked thread waits on.
+#[derive(Clone, Debug)]
+pub(crate) struct Wait {
+    pub what: String,
+    pub site: &'static Location<'static>,
+    pub probe: Probe,
+}
+
+fn holder_of(c: &ExecCtx, id: usize, me: usize, shared: bool) -> Option<usize> {
+    c.tasks.iter().enumerate().find_map(|(t, info)| {
+        let holds = info
+            .held
+            .iter()
+            .any(|h| h.id == id && !(shared && h.shared));
+        (t != me && holds).then_some(t)
+    })
+}
+
+fn blocked(c: &ExecCtx, me: usize, w: &Wait) -> bool {
+    match &w.probe {
+        Probe::Lock { id, shared } => holder_of(c, *id, me, *shared).is_some(),
+        Probe::Count(n) => n.load(Ordering::SeqCst) <= 0,
+        Probe::Flag(f) => !f.load(Ordering::SeqCst),
+        Probe::Task(t) => c.tasks.get(*t).is_none_or(|i| !i.finished),
+        Probe::Notify(_) => true,
+    }
+}
+
+fn all_blocked(c: &ExecCtx) -> bool {
+    c.pending_starts == 0
+        && c.tasks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.started && !t.finished)
+            .all(|(id, t)| t.wait.as_ref().is_some_and(|w| blocked(c, id, w)))
+}
+
+fn report(c: &ExecCtx) -> String {
+    let mut out = vec!["deadlock: every simulated thread is blocked".to_string()];
+    out.extend(threads(c));
+    out.join("\n")
+}
+
+/// One line per live thread: what it waits on, where, and who holds it.
+pub(crate) fn threads(c: &ExecCtx) -> Vec<String> {
+    let mut out = Vec::new();
+    for (id, t) in c
+        .tasks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.started && !t.finished)
+    {
+        let Some(w) = &t.wait else {
+            out.push(format!("  {} is runnable", c.name_of(id)));
+            continue;
+        };
+        let mut line = format!("  {} waits for {} at {}", c.name_of(id), w.what, w.site);
+        if let Probe::Lock { id: lock, shared } = w.probe {
+            if let Some(h) = holder_of(c, lock, id, shared) {
+                let since = c.tasks[h]
+                    .held
+                    .iter()
+                    .find(|x| x.id == lock)
+                    .map(|x| x.site.to_string());
+                line += &format!(
+                    ", held by {} since {}",
+                    c.name_of(h),
+                    since.unwrap_or_default()
+                );
+            }
+        }
+        out.push(line);
+    }
+    out
+}
+
+/// Registers that the current thread is about to block on `what`; fails the execution with a
+/// deadlock report if that leaves no thread able to run.
+pub(crate) fn begin(what: String, site: &'static Location<'static>, probe: Probe) {
+    let Some(me) = ctx::current_task() else {
+        return;
+    };
+    let dead = ctx::with(|c| {
+        c.task(me).wait = Some(Wait { what, site, probe });
+        all_blocked(c).then(|| report(c))
+    })
+    .flatten();
+    if let Some(message) = dead {
+        sim_panic(FailureKind::Deadlock, message);
+    }
+}
+
+/// Clears the current thread's wait.
+pub(crate) fn end() {
+    if let Some(me) = ctx::current_task() {
+        ctx::with(|c| c.task(me).wait = None);
+    }
+}
+
+/// Clears the waits of threads notified on condition variable `id`.
+pub(crate) fn notify(id: usize) {
+    ctx::with(|c| {
+        for t in &mut c.tasks {
+            if matches!(t.wait, Some(Wait { probe: Probe::Notify(n), .. }) if n == id) {
+                t.wait = None;
+            }
+        }
+    });
+}

@@ -1,0 +1,11 @@
+//! The simulator's own tests, in one binary: each module proves one capability by finding a
+//! planted bug (canaries that must fail) or by holding a property over many seeds.
+
+mod util;
+
+mod deadlock;
+mod determinism;
+mod lost_update;
+mod pct_needle;
+mod ranks;
+mod replay;
