@@ -49,7 +49,10 @@ pub(crate) struct ExecCtx {
     pub edges: Vec<Edge>,
     pub rank_reports: Vec<String>,
     pub output_hash: Option<u64>,
+    pub artifact: Option<Vec<u8>>,
     pub knobs: Vec<(String, String)>,
+    /// What the code under test printed (Go's `print` in the runtime), attached to failures.
+    pub notes: Vec<String>,
     pub step: u64,
 }
 

@@ -82,6 +82,8 @@ pub struct ExecResult {
     pub failure: Option<Failure>,
     pub rank_reports: Vec<String>,
     pub knobs: Vec<(String, String)>,
+    /// Bytes the execution kept with `swarm::record_artifact` (a trace).
+    pub artifact: Option<Vec<u8>>,
 }
 
 impl ExecResult {
@@ -130,10 +132,15 @@ pub fn render_replay(template: &str, f: &Failure) -> String {
 fn to_result(cfg: &RunConfig, fin: Finished) -> ExecResult {
     let c = fin.ctx;
     let spec = fin.plan.spec;
+    let notes = c.notes;
     let failure = c.failure.map(|p| {
+        let mut message = p.message;
+        if !notes.is_empty() {
+            message += &format!("\nthe code under test printed:\n  {}", notes.join("\n  "));
+        }
         let mut f = Failure {
             kind: p.kind,
-            message: p.message,
+            message,
             location: p.location,
             exec_seed: fin.plan.exec_seed,
             base_seed: cfg.base_seed,
@@ -158,6 +165,7 @@ fn to_result(cfg: &RunConfig, fin: Finished) -> ExecResult {
         failure,
         rank_reports: c.rank_reports,
         knobs: c.knobs,
+        artifact: c.artifact,
     }
 }
 

@@ -70,3 +70,8 @@ pub fn execution_seed() -> Option<u64> {
 pub fn record_output(hash: u64) {
     ctx::with(|c| c.output_hash = Some(hash));
 }
+
+/// Keeps bytes the execution produced (a trace file) in its result, for tools that save them.
+pub fn record_artifact(bytes: Vec<u8>) {
+    ctx::with(|c| c.artifact = Some(bytes));
+}

@@ -28,6 +28,8 @@ where
             .spawn(move || run_task(&owned, f))
             .expect("[sim internal bug] shuttle spawn failed");
         let id = usize::from(h.thread().id());
+        let named = name.to_string();
+        ctx::with(|c| c.task(id).name = named);
         JoinHandle::Sim(h, id)
     } else {
         let h = std::thread::Builder::new()
@@ -68,8 +70,9 @@ impl<T> JoinHandle<T> {
         match self {
             Self::Std(h) => h.join().unwrap_or_else(|p| panic::resume_unwind(p)),
             Self::Sim(h, id) => {
+                let name = ctx::with(|c| c.name_of(id)).unwrap_or_default();
                 wait::begin(
-                    format!("thread task-{id} to finish (join)"),
+                    format!("thread {name} to finish (join)"),
                     Location::caller(),
                     Probe::Task(id),
                 );
@@ -120,5 +123,13 @@ pub fn current_name() -> String {
             .name()
             .unwrap_or("unnamed")
             .to_string(),
+    }
+}
+
+/// Prints a line as the code under test (Go's runtime `print`): inside a simulation it is kept
+/// and attached to the execution's failure report, if any; outside, it goes to stderr.
+pub fn note(line: &str) {
+    if ctx::with(|c| c.notes.push(line.to_string())).is_none() {
+        eprintln!("{line}");
     }
 }

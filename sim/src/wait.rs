@@ -105,7 +105,9 @@ pub(crate) fn threads(c: &ExecCtx) -> Vec<String> {
 }
 
 /// Registers that the current thread is about to block on `what`; fails the execution with a
-/// deadlock report if that leaves no thread able to run.
+/// deadlock report if that leaves no thread able to run. `#[track_caller]`, like every blocking
+/// operation that calls it, so the failure's location is the user's call site.
+#[track_caller]
 pub(crate) fn begin(what: String, site: &'static Location<'static>, probe: Probe) {
     let Some(me) = ctx::current_task() else {
         return;

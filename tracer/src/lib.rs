@@ -1,7 +1,33 @@
-//! The model of the go1.21 execution tracer (`runtime/trace.go` at go1.21.0).
+//! The model of the go1.21 execution tracer (`runtime/trace.go` at go1.21.0, seed commit
+//! 94a948d applied), its wire format, decoder and validator.
 //!
 //! Module map:
-//! - [`wire`]: the go1.21 wire format (version 1021): encoder, raw decoder, a port of Go's
-//!   `internal/trace` parser for that version, and text renderings.
+//! - [`state`]: the global `trace` struct, each field behind Go's documented protection, checked;
+//!   [`world`]: Ps and stop-the-world; [`locks`]: go1.21.0's lock ranks.
+//! - [`buf`], [`flush`], [`emit`]: buffers, `traceFlush`, `traceEvent`.
+//! - [`strings`], [`stack`]: the string table and the stack table with its lock-free `find`.
+//! - [`cpu`]: the SIGPROF ring (`profBuf`) and `traceReadCPU`.
+//! - [`reader`]: `ReadTrace`/`readTrace0`/`traceReader`; [`control`]: `StartTrace`/`StopTrace`.
+//! - [`actors`]: the simulated threads of §G.2; [`ghost`]: what they committed.
+//! - [`validate`]: the invariants of §G.6 over the output; [`wire`]: the go1.21 wire format.
+//! - [`variant`]: V1.0 (released) and the bug variants of §G.7, toggles on this one model.
 
+pub mod actors;
+pub mod buf;
+pub mod control;
+pub mod cpu;
+pub mod emit;
+pub mod flush;
+pub mod ghost;
+pub mod locks;
+pub mod reader;
+pub mod stack;
+pub mod state;
+pub mod strings;
+pub mod validate;
+pub mod variant;
 pub mod wire;
+pub mod world;
+
+pub use state::{Config, Trace};
+pub use variant::Variant;

@@ -15,6 +15,12 @@ impl<T> UnsafeCell<T> {
         Self(std::cell::UnsafeCell::new(v))
     }
 
+    /// A raw pointer to the value (the caller justifies every dereference).
+    #[inline]
+    pub fn get(&self) -> *mut T {
+        self.0.get()
+    }
+
     /// Reads through a shared pointer.
     ///
     /// # Safety

@@ -119,7 +119,9 @@ fn native_check(a: &Acquire) -> Option<rank::Violation> {
 }
 
 /// Checks an acquisition before it blocks: self-deadlock, rank, order-graph edges. Panics with
-/// the violation (a simulated failure inside an execution, a real panic outside).
+/// the violation (a simulated failure inside an execution, a real panic outside), located at the
+/// caller's caller (every lock operation is `#[track_caller]`).
+#[track_caller]
 pub(crate) fn check(a: Acquire) {
     let v = if a.sim {
         sim_check(&a)

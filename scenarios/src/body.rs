@@ -1,0 +1,52 @@
+//! One execution of a scenario: builds the tracer inside the execution, spawns the actors of
+//! §G.2, runs the controller on the main thread, joins everything and validates each session.
+
+use crate::knobs::Knobs;
+use crate::Scenario;
+use sim::swarm::{self, Swarm};
+use sim::sync::Arc;
+use sim::thread::{spawn, JoinHandle};
+use tracer::actors::{self, EmitterPlan};
+use tracer::ghost::Ghost;
+use tracer::validate::validate;
+use tracer::{Trace, Variant};
+
+/// Concatenates a session list into one artifact: the first session's trace, as a Go trace
+/// file; later sessions follow it in the artifact after a `\n--session--\n` separator.
+pub const SESSION_SEPARATOR: &[u8] = b"\n--session--\n";
+
+fn spawn_workers(t: &Arc<Trace>, k: &Knobs) -> Vec<JoinHandle<Ghost>> {
+    let mut hs = Vec::new();
+    for i in 0..k.emitters {
+        let (t, plan) = (t.clone(), EmitterPlan { events: k.events, stacks: k.stacks.clone() });
+        hs.push(spawn(&format!("emitter-{i}"), move || actors::emitter(&t, i, &plan)));
+    }
+    if k.pless_events > 0 {
+        let (t, n) = (t.clone(), k.pless_events);
+        hs.push(spawn("pless-emitter", move || actors::pless_emitter(&t, n)));
+    }
+    if k.samples > 0 {
+        let (t, n, stacks) = (t.clone(), k.samples, k.stacks.clone());
+        hs.push(spawn("sigprof", move || actors::signal(&t, n, &stacks)));
+    }
+    let tp = t.clone();
+    hs.push(spawn("poller", move || actors::poller(&tp)));
+    hs
+}
+
+/// Runs `scenario` under `variant` with the knobs of the current execution.
+pub fn run(scenario: Scenario, variant: Variant) {
+    let mut sw = Swarm::current();
+    let knobs = Knobs::draw(scenario, &mut sw);
+    sw.fixed("variant", variant.name());
+    let t = Arc::new(Trace::new(knobs.config(variant)));
+    let workers = spawn_workers(&t, &knobs);
+    let (traces, mut ghost) = actors::controller(&t, knobs.pause);
+    for h in workers {
+        ghost.merge(h.join());
+    }
+    let artifact = traces.join(SESSION_SEPARATOR);
+    swarm::record_output(sim::runner::fnv1a(artifact.iter().copied()));
+    swarm::record_artifact(artifact);
+    validate(&t, &traces, &ghost);
+}

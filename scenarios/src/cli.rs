@@ -1,0 +1,228 @@
+//! The `tracesim` command line: `run`, `replay`, `dump`, `list`. Bad arguments are usage errors
+//! (exit 2) reported before anything runs.
+
+use crate::{body, run_config, Scenario};
+use clap::{Parser, Subcommand};
+use sim::{parse_seed, ExecResult, Failure, SchedulerSpec};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use tracer::Variant;
+
+/// tracesim: explore interleavings of a model of Go's execution tracer, by seed.
+#[derive(Parser, Debug)]
+#[command(name = "tracesim", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run a scenario for N executions and print a summary.
+    Run {
+        scenario: String,
+        #[arg(long, default_value = "1", value_parser = parse_seed)]
+        seed: u64,
+        #[arg(long, default_value_t = 1000)]
+        executions: u64,
+        #[arg(long, default_value = "random", value_parser = SchedulerSpec::parse)]
+        scheduler: SchedulerSpec,
+        #[arg(long, default_value = "v1.0", value_parser = parse_variant)]
+        variant: Variant,
+        /// Write the trace of the execution the run names (the one seed when N=1, else the
+        /// first failing one); sessions after the first go to FILE.2, FILE.3, ….
+        #[arg(long)]
+        trace_out: Option<PathBuf>,
+    },
+    /// Replay one execution by its seed (as printed by a failure), or from a saved failure JSON.
+    Replay {
+        /// An execution seed, or a failure file (`.json`).
+        target: String,
+        #[arg(long)]
+        scenario: Option<String>,
+        #[arg(long, value_parser = parse_variant)]
+        variant: Option<Variant>,
+        #[arg(long, value_parser = SchedulerSpec::parse)]
+        scheduler: Option<SchedulerSpec>,
+        #[arg(long)]
+        trace_out: Option<PathBuf>,
+    },
+    /// Decode and validate a go1.21 trace file, one event per line (exit 0 valid, 1 invalid, 2 unreadable).
+    Dump { file: PathBuf },
+    /// List scenarios and variants.
+    List,
+}
+
+fn parse_variant(s: &str) -> Result<Variant, String> {
+    Variant::parse(s).ok_or_else(|| format!("unknown variant {s:?} (see `tracesim list`)"))
+}
+
+/// A usage error: printed, exit code 2.
+pub fn usage(msg: &str) -> ExitCode {
+    eprintln!("tracesim: {msg}");
+    ExitCode::from(2)
+}
+
+fn scenario(name: &str) -> Result<Scenario, ExitCode> {
+    Scenario::parse(name).ok_or_else(|| usage(&format!("unknown scenario {name:?} (see `tracesim list`)")))
+}
+
+/// Writes an execution's trace: session 1 to `path`, session k to `path.k`.
+pub fn write_trace(path: &Path, artifact: &[u8]) -> std::io::Result<usize> {
+    let sep = crate::body::SESSION_SEPARATOR;
+    let mut sessions = Vec::new();
+    let mut rest = artifact;
+    while let Some(i) = rest.windows(sep.len()).position(|w| w == sep) {
+        sessions.push(&rest[..i]);
+        rest = &rest[i + sep.len()..];
+    }
+    sessions.push(rest);
+    for (k, bytes) in sessions.iter().enumerate() {
+        let p = if k == 0 { path.to_path_buf() } else { PathBuf::from(format!("{}.{}", path.display(), k + 1)) };
+        std::fs::write(p, bytes)?;
+    }
+    Ok(sessions.len())
+}
+
+fn save_trace(path: Option<&Path>, res: Option<&ExecResult>) -> Result<(), ExitCode> {
+    let Some(path) = path else { return Ok(()) };
+    match res.and_then(|r| r.artifact.as_deref()) {
+        Some(bytes) => match write_trace(path, bytes) {
+            Ok(n) => Ok(println!("trace written to {} ({n} session(s))", path.display())),
+            Err(e) => Err(usage(&format!("cannot write {}: {e}", path.display()))),
+        },
+        None => Ok(println!("no trace written: the execution kept none")),
+    }
+}
+
+fn cmd_run(scen: &str, seed: u64, executions: u64, sched: SchedulerSpec, variant: Variant, out: Option<PathBuf>) -> ExitCode {
+    let sc = match scenario(scen) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let cfg = run_config(sc, variant, seed, executions, sched);
+    println!("tracesim run {}: base seed {}, {executions} executions, scheduler {sched}, variant {}", sc.name(), sim::fmt_seed(seed), variant.name());
+    let kept = std::rc::Rc::new(std::cell::RefCell::new(None::<ExecResult>));
+    let k = kept.clone();
+    let report = sim::run_observed(&cfg, body(sc, variant), move |r| {
+        let mut k = k.borrow_mut();
+        if k.is_none() && (executions == 1 || r.failure.is_some()) {
+            *k = Some(r.clone());
+        }
+    });
+    println!(
+        "executions: {}  failures: {}  elapsed: {:.2}s  executions/s: {:.0}  steps/execution: {:.0}",
+        report.executions,
+        report.failure_count,
+        report.elapsed.as_secs_f64(),
+        report.rate(),
+        report.steps as f64 / report.executions.max(1) as f64
+    );
+    for (i, r) in &report.rank_reports {
+        println!("rank report (execution {i}):\n{r}");
+    }
+    if let Some(f) = report.failures.first() {
+        println!("\n{f}");
+    }
+    if let Err(code) = save_trace(out.as_deref(), kept.borrow().as_ref()) {
+        return code;
+    }
+    ExitCode::from(u8::from(report.failure_count > 0))
+}
+
+fn load_failure(path: &str) -> Result<(Failure, Scenario, Variant), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{path} is not a failure file: {e}"))?;
+    let f: Failure = serde_json::from_value(v["failure"].clone()).map_err(|e| format!("{path}: bad \"failure\": {e}"))?;
+    let sc = v["scenario"].as_str().and_then(Scenario::parse).ok_or_else(|| format!("{path}: missing or unknown \"scenario\""))?;
+    let var = v["variant"].as_str().and_then(Variant::parse).ok_or_else(|| format!("{path}: missing or unknown \"variant\""))?;
+    Ok((f, sc, var))
+}
+
+fn cmd_replay(target: &str, scen: Option<String>, variant: Option<Variant>, sched: Option<SchedulerSpec>, out: Option<PathBuf>) -> ExitCode {
+    let (seed, sc, var, sched, decisions) = if target.ends_with(".json") {
+        match load_failure(target) {
+            Ok((f, sc, var)) => match SchedulerSpec::parse(&f.scheduler) {
+                Ok(s) => (f.exec_seed, sc, var, s, Some(f.decisions)),
+                Err(e) => return usage(&e),
+            },
+            Err(e) => return usage(&e),
+        }
+    } else {
+        let seed = match parse_seed(target) {
+            Ok(s) => s,
+            Err(e) => return usage(&e),
+        };
+        let Some(name) = scen else { return usage("replay SEED needs --scenario") };
+        match scenario(&name) {
+            Ok(sc) => (seed, sc, variant.unwrap_or_default(), sched.unwrap_or(SchedulerSpec::Random), None),
+            Err(code) => return code,
+        }
+    };
+    let cfg = run_config(sc, var, 0, 1, sched);
+    let res = sim::run_single(&cfg, seed, 0, decisions, body(sc, var));
+    match &res.failure {
+        Some(f) => println!("{f}"),
+        None => println!("execution {} passed ({} steps)", sim::fmt_seed(seed), res.steps),
+    }
+    if let Err(code) = save_trace(out.as_deref(), Some(&res)) {
+        return code;
+    }
+    ExitCode::from(u8::from(res.failure.is_some()))
+}
+
+fn cmd_dump(file: &Path) -> ExitCode {
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => return usage(&format!("cannot read {}: {e}", file.display())),
+    };
+    use tracer::wire;
+    let parsed = wire::parse(&bytes);
+    if let Ok(t) = &parsed {
+        print!("{}", wire::dump::events_text(t, false));
+    }
+    let mut valid = parsed.is_ok();
+    if let Err(e) = &parsed {
+        println!("FAIL: {e}");
+    }
+    match wire::check::check_bytes(&bytes) {
+        Ok(vs) => {
+            for v in &vs {
+                println!("FAIL: {v}");
+            }
+            valid &= vs.is_empty();
+        }
+        Err(e) if valid => {
+            println!("FAIL: {e}");
+            valid = false;
+        }
+        Err(_) => {}
+    }
+    if valid {
+        println!("PASS");
+    }
+    ExitCode::from(u8::from(!valid))
+}
+
+fn cmd_list() -> ExitCode {
+    println!("scenarios:");
+    for s in Scenario::ALL {
+        println!("  {:<24} {}", s.name(), s.description());
+    }
+    println!("variants:");
+    for v in Variant::ALL {
+        println!("  {:<6} {}\n         predicted: {}", v.name(), v.description(), v.prediction());
+    }
+    ExitCode::SUCCESS
+}
+
+/// Runs the parsed command line.
+pub fn main(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Run { scenario, seed, executions, scheduler, variant, trace_out } => cmd_run(&scenario, seed, executions, scheduler, variant, trace_out),
+        Command::Replay { target, scenario, variant, scheduler, trace_out } => cmd_replay(&target, scenario, variant, scheduler, trace_out),
+        Command::Dump { file } => cmd_dump(&file),
+        Command::List => cmd_list(),
+    }
+}

@@ -1,0 +1,81 @@
+//! Scenarios mirroring Go's tracer stress tests (§C.1) at model scale, the registry the
+//! `tracesim` CLI and the tests share, and the run configurations they use.
+//!
+//! Module map: [`knobs`] (swarm knobs drawn from the seed), [`body`] (one execution),
+//! [`cli`] (the `tracesim` command line).
+
+pub mod body;
+pub mod cli;
+pub mod knobs;
+
+use sim::{RunConfig, SchedulerSpec};
+use tracer::Variant;
+
+/// The three scenarios, after `TestTraceStress`, `TestTraceStressStartStop` and
+/// `TestTraceCPUProfile`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scenario {
+    TraceStress,
+    TraceStressStartStop,
+    TraceCpuProfile,
+}
+
+impl Scenario {
+    /// Every scenario.
+    pub const ALL: [Scenario; 3] = [Self::TraceStress, Self::TraceStressStartStop, Self::TraceCpuProfile];
+
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::TraceStress => "trace_stress",
+            Self::TraceStressStartStop => "trace_stress_start_stop",
+            Self::TraceCpuProfile => "trace_cpu_profile",
+        }
+    }
+
+    /// Parses [`Scenario::name`].
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// One line: what the scenario models.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::TraceStress => "TestTraceStress: emitters with stacks and strings, a P-less emitter, one session",
+            Self::TraceStressStartStop => "TestTraceStressStartStop: three start/stop cycles racing live emitters and the reader's shutdown",
+            Self::TraceCpuProfile => "TestTraceCPUProfile: CPU samples drained through the reader path",
+        }
+    }
+
+    /// PCT's estimate of this scenario's execution length in steps (measured, see STRESS.md).
+    pub fn pct_steps(self) -> u64 {
+        match self {
+            Self::TraceStress => 400,
+            Self::TraceStressStartStop => 1200,
+            Self::TraceCpuProfile => 400,
+        }
+    }
+}
+
+/// The run configuration of `scenario` under `variant`: its PCT estimate and a replay line
+/// for the `tracesim` CLI.
+pub fn run_config(scenario: Scenario, variant: Variant, base_seed: u64, executions: u64, scheduler: SchedulerSpec) -> RunConfig {
+    RunConfig {
+        base_seed,
+        executions,
+        scheduler,
+        pct_steps: scenario.pct_steps(),
+        max_steps: 50_000,
+        replay_template: format!(
+            "cargo run --release -p scenarios -- replay {{seed}} --scenario {} --variant {} --scheduler {{scheduler}}",
+            scenario.name(),
+            variant.name()
+        ),
+        ..RunConfig::default()
+    }
+}
+
+/// The body of every execution of `scenario` under `variant`.
+pub fn body(scenario: Scenario, variant: Variant) -> impl Fn() + Send + Sync + 'static {
+    move || body::run(scenario, variant)
+}

@@ -1,0 +1,181 @@
+//! The actors of §G.2 (v1 column), each the body of one simulated thread: emitters bound to Ps,
+//! a P-less emitter, the SIGPROF sample producer, the reader goroutine of `runtime/trace.Start`,
+//! the scheduler's poller that wakes it, and the controller running start/stop cycles.
+
+use crate::control::start_pcs;
+use crate::emit::Writer;
+use crate::ghost::Ghost;
+use crate::reader::Read;
+use crate::state::{goid, Trace};
+use crate::variant::Variant;
+use crate::wire::ev;
+use sim::sync::atomic::Ordering;
+
+/// What emitter `i` does: `events` events, alternating a syscall with a stack and a
+/// `trace.Log` with a string key, over a pool of stacks.
+#[derive(Clone, Debug)]
+pub struct EmitterPlan {
+    pub events: usize,
+    pub stacks: Vec<Vec<u64>>,
+}
+
+/// Emitter `i`: goroutine `EMITTER + i` on P `i`. Waits for tracing to start, then emits.
+pub fn emitter(t: &Trace, i: usize, plan: &EmitterPlan) -> Ghost {
+    let mut w = Writer { goid: goid::EMITTER + i as u64, gslot: Some(1 + i), p: Some(i), ..Writer::default() };
+    while !t.enabled() && !t.done.load(Ordering::SeqCst) {
+        sim::thread::yield_now();
+    }
+    for j in 0..plan.events {
+        let pcs = &plan.stacks[(i + j) % plan.stacks.len()];
+        if !t.enabled() {
+            sim::thread::yield_now();
+            continue;
+        }
+        t.may_flush(w.goid);
+        let _p = t.world.acquire_p();
+        t.start_on_p(&mut w, i);
+        if j % 2 == 0 {
+            t.event_on_p(&mut w, i, ev::EV_GO_SYS_CALL, &[], Some(pcs));
+        } else {
+            let key = ["alpha", "beta", "gamma"][j % 3];
+            t.user_log_on_p(&mut w, i, key, b"v", pcs);
+        }
+    }
+    w.ghost
+}
+
+/// An M without a P (sysmon, `exitsyscall`): `events` heap-size events into the global buffer.
+pub fn pless_emitter(t: &Trace, events: usize) -> Ghost {
+    let mut w = Writer { goid: 0, ..Writer::default() };
+    for k in 0..events {
+        sim::thread::yield_now();
+        t.emit_global(&mut w, ev::EV_HEAP_ALLOC, &[4096 * (k as u64 + 1)]);
+    }
+    w.ghost
+}
+
+/// The SIGPROF handler: `samples` samples, attributed round-robin to the emitters.
+pub fn signal(t: &Trace, samples: usize, stacks: &[Vec<u64>]) -> Ghost {
+    let mut ghost = Ghost::default();
+    let mut k = 0;
+    while k < samples && !t.done.load(Ordering::SeqCst) {
+        sim::thread::yield_now();
+        if !t.enabled() {
+            continue;
+        }
+        let i = k % t.cfg.emitters;
+        t.cpu_sample(&mut ghost, i as i32, goid::EMITTER + i as u64, &stacks[k % stacks.len()]);
+        k += 1;
+    }
+    ghost
+}
+
+/// The scheduler's poll (`findRunnable` → `traceReader`): readies the parked reader, emitting
+/// its `GoUnblock`. V1.7's poller gives up once it finds nothing after a wake-up.
+pub fn poller(t: &Trace) -> Ghost {
+    let p = t.p_poller();
+    let mut w = Writer { goid: 0, p: Some(p), ..Writer::default() };
+    let mut woke = false;
+    while !t.done.load(Ordering::SeqCst) {
+        match t.trace_reader() {
+            Some(g) => {
+                let seq = t.next_seq(t.reader_slot(g));
+                {
+                    let _p = t.world.acquire_p();
+                    t.start_on_p(&mut w, p);
+                    t.event_on_p(&mut w, p, ev::EV_GO_UNBLOCK, &[g, seq], Some(&start_pcs(0)));
+                }
+                t.parkers[(g - goid::READER) as usize].unpark();
+                woke = true;
+            }
+            None if woke && t.cfg.variant == Variant::V1_7 => break,
+            None => {}
+        }
+        sim::thread::yield_now();
+    }
+    w.ghost
+}
+
+/// The reader goroutine of session `s` (1-based): `ReadTrace` until nil, copying each chunk
+/// out and "writing" it with a syscall event. Returns the trace bytes and its ghost log.
+pub fn reader(t: &Trace, s: u64) -> (Vec<u8>, Ghost) {
+    let g = goid::READER + s - 1;
+    let p = t.p_reader();
+    let mut w = Writer { goid: g, gslot: Some(t.reader_slot(g)), p: Some(p), ..Writer::default() };
+    let mut out = Vec::new();
+    loop {
+        if t.cfg.variant == Variant::V1_4 && !t.footer_written_racy.load(Ordering::SeqCst) && !t.shutdown.load(Ordering::SeqCst) {
+            t.read_cpu(&mut w);
+        }
+        let r = {
+            let _p = t.world.acquire_p();
+            t.start_on_p(&mut w, p);
+            t.read_trace0(&mut w)
+        };
+        match r {
+            Read::Data(bytes) => {
+                out.extend_from_slice(&bytes);
+                t.delivered.fetch_add(bytes.len() as u64, Ordering::SeqCst);
+                t.emit(&mut w, ev::EV_GO_SYS_CALL, &[], Some(&start_pcs(g)));
+            }
+            Read::Park => park(t, &mut w, s),
+            Read::Nil => break,
+        }
+    }
+    (out, w.ghost)
+}
+
+/// `gopark(traceReaderParkCallback)`: `GoBlock`, then the callback publishes the reader and
+/// re-checks `traceReader` (declining to park if work arrived meanwhile), then sleeps until the
+/// poller readies it; `GoStart` when it runs again.
+fn park(t: &Trace, w: &mut Writer, s: u64) {
+    let p = t.p_reader();
+    let slot = t.reader_slot(w.goid);
+    t.emit(w, ev::EV_GO_BLOCK, &[], Some(&start_pcs(w.goid)));
+    let published = t.reader.compare_exchange(0, w.goid, Ordering::SeqCst, Ordering::SeqCst).is_ok();
+    let declined = !published || (t.cfg.variant != Variant::V1_7 && t.trace_reader() == Some(w.goid));
+    if declined {
+        let seq = t.next_seq(slot);
+        t.emit(w, ev::EV_GO_UNBLOCK, &[w.goid, seq], Some(&start_pcs(w.goid)));
+    } else {
+        t.parkers[s as usize - 1].park();
+    }
+    let seq = t.next_seq(slot);
+    let _p = t.world.acquire_p();
+    t.event_on_p(w, p, ev::EV_GO_START, &[w.goid, seq], None);
+}
+
+/// The controller (`runtime/trace.Start`/`Stop` in a loop): each session starts tracing, creates
+/// its reader, lets the workload run for `pause` yields, and stops. Returns every session's
+/// trace bytes and the merged ghost logs of the controller and readers.
+pub fn controller(t: &sim::sync::Arc<Trace>, pause: usize) -> (Vec<Vec<u8>>, Ghost) {
+    let mut w = Writer { goid: goid::CONTROLLER, gslot: Some(0), p: Some(t.p_controller()), ..Writer::default() };
+    let mut traces = Vec::new();
+    let mut ghost = Ghost::default();
+    for s in 1..=t.cfg.sessions as u64 {
+        t.start_trace(&mut w).expect("the controller starts tracing only when it is off");
+        let rg = goid::READER + s - 1;
+        t.emit(&mut w, ev::EV_GO_CREATE, &[rg, t.stacks.put(&start_pcs(rg))], Some(&start_pcs(0)));
+        let tr = t.clone();
+        let h = sim::thread::spawn(&format!("reader-{s}"), move || reader(&tr, s));
+        for _ in 0..pause {
+            sim::thread::yield_now();
+        }
+        t.stop_trace(&mut w);
+        let at_stop = t.delivered.load(Ordering::SeqCst);
+        let (bytes, g) = h.join();
+        let after = t.delivered.load(Ordering::SeqCst);
+        sim::invariant!(
+            after == at_stop,
+            "I14",
+            "{} bytes reached the output after StopTrace returned in session {s}",
+            after - at_stop
+        );
+        t.delivered.store(0, Ordering::SeqCst);
+        traces.push(bytes);
+        ghost.merge(g);
+    }
+    t.done.store(true, Ordering::SeqCst);
+    ghost.merge(w.ghost);
+    (traces, ghost)
+}

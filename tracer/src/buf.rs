@@ -1,0 +1,45 @@
+//! `traceBuf`: a buffer of encoded events with its batch header (`runtime/trace.go`
+//! `traceBuf`, `traceBufHeader`). Capacity is a parameter: tiny under simulation so that every
+//! execution flushes and recycles, 64 KiB on real threads.
+
+/// A trace buffer; see the module docs.
+#[derive(Debug)]
+pub struct TraceBuf {
+    /// Ghost identity (for reports), assigned at every reuse.
+    pub id: u64,
+    /// The P the batch belongs to (−1: global buffer; 0 also for CPU samples and the footer).
+    pub pid: i32,
+    /// Encoded bytes: batch header first.
+    pub bytes: Vec<u8>,
+    /// Timestamp of the last event (`lastTicks`): deltas are taken from it.
+    pub last_ticks: u64,
+    cap: usize,
+}
+
+impl TraceBuf {
+    /// An empty buffer of `cap` bytes (`sysAlloc`); the Vec never grows past it.
+    pub fn new(cap: usize) -> Box<Self> {
+        Box::new(Self { id: 0, pid: 0, bytes: Vec::with_capacity(cap), last_ticks: 0, cap })
+    }
+
+    /// Free bytes.
+    pub fn room(&self) -> usize {
+        self.cap.saturating_sub(self.bytes.len())
+    }
+
+    /// Resets the buffer for reuse by P `pid`.
+    pub fn reset(&mut self, id: u64, pid: i32) {
+        self.id = id;
+        self.pid = pid;
+        self.bytes.clear();
+        self.last_ticks = 0;
+    }
+
+    /// The delta from the previous event to `ts`, and records `ts` (the runtime's `tickDiff`).
+    pub fn delta(&mut self, ts: u64) -> u64 {
+        assert!(ts > self.last_ticks, "invariant I3 violated: timestamp {ts} not after {} in buffer {} (P {})", self.last_ticks, self.id, self.pid);
+        let d = ts - self.last_ticks;
+        self.last_ticks = ts;
+        d
+    }
+}

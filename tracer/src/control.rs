@@ -1,0 +1,119 @@
+//! `StartTrace` and `StopTrace` (go1.21 `runtime/trace.go`, §A.5.8–9): each under a
+//! stop-the-world with `sched.sysmonlock` and `trace.bufLock` held. `StartTrace` snapshots every
+//! goroutine and flips `enabled`; `StopTrace` drains the CPU ring, moves every buffer to the full
+//! FIFO without `trace.lock` (STW excludes every other user), sets `shutdown`, restarts the
+//! world, waits on `shutdownSema` for the reader's final nil, and checks the runtime's cleanup
+//! assertions.
+
+use crate::emit::Writer;
+use crate::state::{goid, Trace};
+use crate::variant::Variant;
+use crate::wire::ev;
+use sim::sync::atomic::Ordering;
+
+/// The start PC of each modelled goroutine, as a one-frame stack.
+pub fn start_pcs(g: u64) -> [u64; 1] {
+    [0x40_0000 + 0x10 * g]
+}
+
+impl Trace {
+    /// `StartTrace`, by the controller goroutine on its P. Err if tracing is already on.
+    pub fn start_trace(&self, w: &mut Writer) -> Result<(), &'static str> {
+        let _stw = self.world.stop();
+        let _sysmon = self.sysmon.lock();
+        let _buf = self.buf_lock.lock();
+        if self.enabled() || self.shutdown.load(Ordering::SeqCst) {
+            return Err("tracing is already enabled");
+        }
+        let session = self.session.load(Ordering::SeqCst) + 1;
+        self.session.store(session, Ordering::SeqCst);
+        w.starting = true;
+        self.cpu.log_read.store(session, Ordering::SeqCst);
+        self.cpu.log_write.store(session, Ordering::SeqCst);
+        for s in &self.gseq {
+            s.store(0, Ordering::SeqCst);
+        }
+        let q = self.queues();
+        q.header_written = false;
+        q.footer_written = false;
+        self.footer_written_racy.store(false, Ordering::SeqCst);
+        self.strings.reset_quiesced(self);
+        self.snapshot(w);
+        self.set_enabled(true);
+        w.starting = false;
+        Ok(())
+    }
+
+    /// The goroutine snapshot: `GoCreate` for every goroutine, then `ProcStart` and `GoStart`
+    /// for the caller.
+    fn snapshot(&self, w: &mut Writer) {
+        let p = self.p_controller();
+        let mut gs = vec![goid::CONTROLLER];
+        gs.extend((0..self.cfg.emitters as u64).map(|i| goid::EMITTER + i));
+        let here = start_pcs(0);
+        for g in gs {
+            let new_stack = self.stacks.put(&start_pcs(g));
+            self.event_on_p(w, p, ev::EV_GO_CREATE, &[g, new_stack], Some(&here));
+        }
+        let session = self.session.load(Ordering::SeqCst);
+        self.ps[p].session_seen.store(session, Ordering::SeqCst);
+        self.event_on_p(w, p, ev::EV_PROC_START, &[p as u64], None);
+        let seq = self.next_seq(0);
+        self.event_on_p(w, p, ev::EV_GO_START, &[goid::CONTROLLER, seq], None);
+    }
+
+    /// `StopTrace`, by the controller goroutine.
+    pub fn stop_trace(&self, w: &mut Writer) {
+        if !self.stop_world_and_flush(w) {
+            return;
+        }
+        if self.cfg.variant != Variant::V1_10 {
+            self.shutdown_sema.acquire();
+        }
+        self.cleanup();
+    }
+
+    fn stop_world_and_flush(&self, w: &mut Writer) -> bool {
+        let _stw = self.world.stop();
+        let _sysmon = self.sysmon.lock();
+        let mut global = self.buf_lock.lock();
+        if !self.enabled() {
+            return false;
+        }
+        self.event_on_p(w, self.p_controller(), ev::EV_GO_SCHED, &[], Some(&start_pcs(0)));
+        self.cpu.log_write.store(0, Ordering::SeqCst);
+        self.read_cpu(w);
+        let q = self.queues();
+        for p in 0..self.ps.len() {
+            if let Some(b) = self.p_buf(p).take() {
+                q.full.push_back(b);
+                self.full_len.fetch_add(1, Ordering::SeqCst);
+            }
+            self.ps[p].has_buf.store(false, Ordering::SeqCst);
+        }
+        for b in [global.take(), self.cpu.log_buf().take()].into_iter().flatten() {
+            q.full.push_back(b);
+            self.full_len.fetch_add(1, Ordering::SeqCst);
+        }
+        self.set_enabled(false);
+        self.shutdown.store(true, Ordering::SeqCst);
+        true
+    }
+
+    /// The runtime's assertions after the reader finished, then the cleanup (§A.5.9).
+    fn cleanup(&self) {
+        let _g = self.lock.lock();
+        for (p, slot) in self.ps.iter().enumerate() {
+            let busy = slot.has_buf.load(Ordering::SeqCst);
+            sim::invariant!(!busy, "I10", "trace: non-empty trace buffer in proc (P {p} got a buffer after StopTrace flushed it)");
+        }
+        let q = self.queues();
+        sim::invariant!(q.full.is_empty(), "I10", "trace: non-empty full trace buffer ({} buffers not read)", q.full.len());
+        let reader = self.reader.load(Ordering::SeqCst);
+        sim::invariant!(q.reading.is_none() && reader == 0, "I10", "trace: reading after shutdown (reader goroutine {reader})");
+        q.empty.clear();
+        self.strings.reset_quiesced(self);
+        self.shutdown.store(false, Ordering::SeqCst);
+        self.cpu.log_read.store(0, Ordering::SeqCst);
+    }
+}

@@ -1,0 +1,145 @@
+//! The CPU-profile path (go1.21 `traceCPUSample`, `traceReadCPU`, `runtime/profbuf.go`): the
+//! SIGPROF handler writes samples, serialised by the `signalLock` spin flag, into a lock-free
+//! single-reader single-writer ring; the reader (or `StopTrace`, under STW) drains the ring
+//! into `cpuLogBuf` as `EvCPUSample` events, interning each sample's stack.
+
+use crate::buf::TraceBuf;
+use crate::emit::Writer;
+use crate::ghost::{Ghost, GhostSample};
+use crate::stack::DEPTH_MAX;
+use crate::state::Trace;
+use crate::wire::ev;
+use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use sim::sync::cell::UnsafeCell;
+
+/// One sample in the ring.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Sample {
+    pub ts: u64,
+    pub pid: i32,
+    pub goid: u64,
+    pub pcs: [u64; DEPTH_MAX],
+    pub len: usize,
+}
+
+/// `profBuf`: a bounded SPSC ring; a full ring drops the sample (Go counts it in an overflow
+/// record, which the drain skips).
+pub struct ProfBuf {
+    slots: Vec<UnsafeCell<Sample>>,
+    w: AtomicU64,
+    r: AtomicU64,
+}
+
+impl ProfBuf {
+    fn new(cap: usize) -> Self {
+        Self { slots: (0..cap).map(|_| UnsafeCell::new(Sample::default())).collect(), w: AtomicU64::new(0), r: AtomicU64::new(0) }
+    }
+
+    /// Writes a sample; returns its position, or `None` if the ring was full.
+    pub fn write(&self, s: Sample) -> Option<u64> {
+        let (w, r) = (self.w.load(Ordering::SeqCst), self.r.load(Ordering::SeqCst));
+        if w - r >= self.slots.len() as u64 {
+            return None;
+        }
+        // SAFETY: slot w is outside the reader's window until `w` is published below.
+        unsafe { *self.slots[(w % self.slots.len() as u64) as usize].get() = s };
+        self.w.store(w + 1, Ordering::SeqCst);
+        Some(w)
+    }
+
+    /// Reads the next sample, if any (single reader).
+    pub fn read(&self) -> Option<Sample> {
+        let r = self.r.load(Ordering::SeqCst);
+        if r >= self.w.load(Ordering::SeqCst) {
+            return None;
+        }
+        // SAFETY: slot r was published by the writer and is not reused until `r` advances.
+        let s = unsafe { *self.slots[(r % self.slots.len() as u64) as usize].get() };
+        self.r.store(r + 1, Ordering::SeqCst);
+        Some(s)
+    }
+
+    /// How many samples were drained (samples at or past it were never read).
+    pub fn read_pos(&self) -> u64 {
+        self.r.load(Ordering::SeqCst)
+    }
+}
+
+/// `trace.cpuLogWrite`, `cpuLogRead`, `cpuLogBuf`, `signalLock`, one ring per session.
+pub struct Cpu {
+    pub log_write: AtomicU64,
+    pub log_read: AtomicU64,
+    pub signal_lock: AtomicBool,
+    pub profbufs: Vec<ProfBuf>,
+    log_buf: UnsafeCell<Option<Box<TraceBuf>>>,
+    draining: AtomicBool,
+}
+
+impl Cpu {
+    /// Rings for `sessions` sessions of `slots` samples each.
+    pub fn new(sessions: usize, slots: usize) -> Self {
+        Self {
+            log_write: AtomicU64::new(0),
+            log_read: AtomicU64::new(0),
+            signal_lock: AtomicBool::new(false),
+            profbufs: (0..sessions).map(|_| ProfBuf::new(slots.max(1))).collect(),
+            log_buf: UnsafeCell::new(None),
+            draining: AtomicBool::new(false),
+        }
+    }
+
+    /// `cpuLogBuf`: reachable only by the single drainer (see [`Trace::read_cpu`]).
+    #[allow(clippy::mut_from_ref)]
+    pub fn log_buf(&self) -> &mut Option<Box<TraceBuf>> {
+        // SAFETY: callers hold the drainer monitor (or stopped the world).
+        unsafe { &mut *self.log_buf.get() }
+    }
+}
+
+impl Trace {
+    /// `traceCPUSample`, from the SIGPROF handler: no lock, no allocation.
+    pub fn cpu_sample(&self, ghost: &mut Ghost, pid: i32, goid: u64, pcs: &[u64]) {
+        if !self.enabled() {
+            return;
+        }
+        let mut s = Sample { ts: self.tick(), pid, goid, len: pcs.len(), ..Sample::default() };
+        s.pcs[..pcs.len()].copy_from_slice(pcs);
+        while self.cpu.signal_lock.compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst).is_err() {
+            sim::thread::spin_loop();
+        }
+        let session = self.cpu.log_write.load(Ordering::SeqCst);
+        if session != 0 && self.cpu.profbufs[session as usize - 1].write(s).is_some() {
+            ghost.samples.push(GhostSample { session, real_ts: s.ts });
+        }
+        self.cpu.signal_lock.store(false, Ordering::SeqCst);
+    }
+
+    /// `traceReadCPU`: drains the ring into `cpuLogBuf`. Its two callers (the reader holding
+    /// its P, `StopTrace` under STW) exclude each other; a monitor checks it (I12).
+    pub fn read_cpu(&self, w: &mut Writer) {
+        let was = self.cpu.draining.swap(true, Ordering::SeqCst);
+        sim::invariant!(
+            !was,
+            "I12",
+            "two concurrent drainers of the CPU profile buffer: {} entered traceReadCPU while another drain was running \
+             (profBuf has a single reader; the reader must drain while holding its P so that StopTrace's drain under STW excludes it)",
+            sim::thread::current_name()
+        );
+        let session = self.cpu.log_read.load(Ordering::SeqCst);
+        if session != 0 {
+            while let Some(s) = self.cpu.profbufs[session as usize - 1].read() {
+                self.drain_one(w, &s);
+            }
+        }
+        self.cpu.draining.store(false, Ordering::SeqCst);
+    }
+
+    fn drain_one(&self, w: &mut Writer, s: &Sample) {
+        let slot = self.cpu.log_buf();
+        if slot.is_none() {
+            *slot = Some(self.flush(w.goid, None, 0));
+        }
+        let args = [s.ts, i64::from(s.pid) as u64, s.goid];
+        self.write_event(w, slot, 0, ev::EV_CPU_SAMPLE, &args, Some(&s.pcs[..s.len]));
+    }
+}

@@ -1,0 +1,118 @@
+//! Emitting events (`traceEvent`, `traceEventLocked`, `traceAcquireBuffer`): an actor writes
+//! into its P's buffer while holding the P, or into the global buffer under `bufLock` when it has
+//! no P; `enabled` is re-checked once the buffer is held (variant V1.11 skips the re-check).
+
+use crate::buf::TraceBuf;
+use crate::ghost::{Ghost, GhostEvent};
+use crate::state::Trace;
+use crate::variant::Variant;
+use crate::wire::{enc, ev};
+use sim::sync::atomic::Ordering;
+
+/// An actor that writes events: its goroutine, its P (or none), and its ghost log.
+#[derive(Debug, Default)]
+pub struct Writer {
+    pub goid: u64,
+    /// Goroutine slot in `Trace::gseq` (`None`: g0, the scheduler).
+    pub gslot: Option<usize>,
+    /// The P this actor runs on, `None` for a P-less M.
+    pub p: Option<usize>,
+    /// Inside `StartTrace` (`m.trace.startingTrace`): events are accepted before `enabled`.
+    pub starting: bool,
+    pub ghost: Ghost,
+}
+
+impl Trace {
+    fn recheck(&self, w: &Writer) -> bool {
+        self.cfg.variant == Variant::V1_11 || self.enabled() || w.starting
+    }
+
+    /// `traceEventLocked`: room check (flush), timestamp, stack id, encode, ghost record.
+    #[allow(clippy::too_many_arguments)]
+    pub fn write_event(&self, w: &mut Writer, slot: &mut Option<Box<TraceBuf>>, pid: i32, typ: u8, args: &[u64], pcs: Option<&[u64]>) {
+        self.ensure_room(w.goid, slot, pid, enc::EVENT_BYTES_MAX);
+        let stack = pcs.map(|p| self.stacks.put(p));
+        let ts = self.tick();
+        let b = slot.as_mut().expect("ensure_room leaves a buffer");
+        let d = b.delta(ts);
+        enc::event(&mut b.bytes, typ, d, args, stack);
+        let session = self.session.load(Ordering::SeqCst);
+        w.ghost.events.push(GhostEvent { session, pid, ts, typ });
+    }
+
+    /// An event on P `p`, which the caller holds (or the world is stopped by it). Returns
+    /// whether it was written (tracing may have been switched off meanwhile).
+    #[track_caller]
+    pub fn event_on_p(&self, w: &mut Writer, p: usize, typ: u8, args: &[u64], pcs: Option<&[u64]>) -> bool {
+        if !self.recheck(w) {
+            return false;
+        }
+        let slot = self.p_buf(p);
+        self.write_event(w, slot, p as i32, typ, args, pcs);
+        self.ps[p].has_buf.store(true, Ordering::SeqCst);
+        true
+    }
+
+    /// The whole `traceEvent` for an actor with a P: the caller's racy `if trace.enabled`, the
+    /// may-acquire annotation, then the event with the P held.
+    #[track_caller]
+    pub fn emit(&self, w: &mut Writer, typ: u8, args: &[u64], pcs: Option<&[u64]>) -> bool {
+        if !self.enabled() {
+            return false;
+        }
+        self.may_flush(w.goid);
+        let p = w.p.expect("emit needs a P; P-less actors use emit_global");
+        let _p = self.world.acquire_p();
+        self.event_on_p(w, p, typ, args, pcs)
+    }
+
+    /// `traceEvent` on an M without a P: the global buffer under `bufLock` (pid −1).
+    #[track_caller]
+    pub fn emit_global(&self, w: &mut Writer, typ: u8, args: &[u64]) -> bool {
+        if !self.enabled() {
+            return false;
+        }
+        self.may_flush(w.goid);
+        let mut g = self.buf_lock.lock();
+        if !self.recheck(w) {
+            return false;
+        }
+        self.write_event(w, &mut g, -1, typ, args, None);
+        true
+    }
+
+    /// `trace.Log` on P `p` (held): interns the key (`traceString`), then the event with its
+    /// inline message.
+    pub fn user_log_on_p(&self, w: &mut Writer, p: usize, key: &str, msg: &[u8], pcs: &[u64]) -> bool {
+        if !self.recheck(w) {
+            return false;
+        }
+        let slot = self.p_buf(p);
+        let key_id = self.strings.intern(self, w.goid, slot, p as i32, key);
+        self.ensure_room(w.goid, slot, p as i32, enc::EVENT_BYTES_MAX + enc::BYTES_PER_NUMBER + msg.len());
+        let stack = self.stacks.put(pcs);
+        let ts = self.tick();
+        let b = slot.as_mut().expect("ensure_room leaves a buffer");
+        let d = b.delta(ts);
+        enc::user_log(&mut b.bytes, d, 0, key_id, stack, msg);
+        let session = self.session.load(Ordering::SeqCst);
+        w.ghost.events.push(GhostEvent { session, pid: p as i32, ts, typ: ev::EV_USER_LOG });
+        self.ps[p].has_buf.store(true, Ordering::SeqCst);
+        true
+    }
+
+    /// The first events of a P in a session: `ProcStart` when its M acquires it, and `GoStart`
+    /// when it runs its goroutine (`acquirep`, `execute`). Caller holds P `p`.
+    pub fn start_on_p(&self, w: &mut Writer, p: usize) {
+        let session = self.session.load(Ordering::SeqCst);
+        if !self.enabled() || self.ps[p].session_seen.load(Ordering::SeqCst) == session {
+            return;
+        }
+        self.ps[p].session_seen.store(session, Ordering::SeqCst);
+        self.event_on_p(w, p, ev::EV_PROC_START, &[p as u64], None);
+        if let Some(g) = w.gslot {
+            let seq = self.next_seq(g);
+            self.event_on_p(w, p, ev::EV_GO_START, &[w.goid, seq], None);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! The reader (go1.21 `ReadTrace`, `readTrace0`, `traceReader`, `traceReaderAvailable`): the
+//! header once, then full buffers one at a time, then after `StopTrace` the footer (frequency
+//! and stack table) and nil. A reader with nothing to read parks; the scheduler's poll
+//! (`traceReader`, called from `findRunnable`) wakes it. The park callback re-checks
+//! `traceReader` itself, which is the guard against a lost wake-up.
+
+use crate::emit::Writer;
+use crate::state::{goid, Trace};
+use crate::variant::Variant;
+use crate::wire::enc;
+use sim::sync::atomic::Ordering;
+use sim::sync::MutexGuard;
+
+/// What one `readTrace0` returns.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Read {
+    /// A chunk of trace bytes (the header, a full buffer).
+    Data(Vec<u8>),
+    /// Nothing to read yet: park.
+    Park,
+    /// The end of the stream (or a refused concurrent reader).
+    Nil,
+}
+
+/// The trace clock's frequency, in ticks per second (one tick per nanosecond).
+pub const TICKS_PER_SEC: u64 = 1_000_000_000;
+
+impl Trace {
+    /// Releases `trace.lock` on a `readTrace0` exit path, clearing `lockOwner` first before
+    /// 94a948d; V1.3 forgets to clear it on the park path.
+    fn unlock0(&self, g: MutexGuard<'_, ()>, park_path: bool) {
+        if self.cfg.variant.reentrant_lock() && !(park_path && self.cfg.variant == Variant::V1_3) {
+            self.lock.clear_owner();
+        }
+        drop(g);
+    }
+
+    fn lock0(&self, w: &Writer) -> MutexGuard<'_, ()> {
+        let g = self.lock.lock();
+        if self.cfg.variant.reentrant_lock() {
+            self.lock.set_owner(w.goid);
+        }
+        g
+    }
+
+    /// Whether `readTrace0` drains before locking (go1.21; V1.4 drains before taking the P).
+    fn drain_first(&self) -> bool {
+        !self.footer_written_racy.load(Ordering::SeqCst) && !self.shutdown.load(Ordering::SeqCst)
+    }
+
+    /// `readTrace0`, run by the reader holding its P (except V1.4's early drain).
+    pub fn read_trace0(&self, w: &mut Writer) -> Read {
+        let v = self.cfg.variant;
+        if !v.drain_inside_lock() && v != Variant::V1_4 && self.drain_first() {
+            self.read_cpu(w);
+        }
+        let g = self.lock0(w);
+        if self.reader.load(Ordering::SeqCst) != 0 {
+            sim::thread::note("runtime: ReadTrace called from multiple goroutines simultaneously");
+            self.unlock0(g, false);
+            return Read::Nil;
+        }
+        let q = self.queues();
+        if let Some(b) = q.reading.take() {
+            q.empty.push(b);
+        }
+        if !q.header_written {
+            q.header_written = true;
+            self.unlock0(g, false);
+            return Read::Data(enc::HEADER.to_vec());
+        }
+        if v.drain_inside_lock() && !q.footer_written && !self.shutdown.load(Ordering::SeqCst) {
+            self.read_cpu(w);
+        }
+        if self.queues().full.is_empty() && !self.shutdown.load(Ordering::SeqCst) {
+            if v == Variant::V1_9 && !self.queues().footer_written {
+                return self.footer(w, g);
+            }
+            self.unlock0(g, true);
+            return Read::Park;
+        }
+        self.new_full(w, g)
+    }
+
+    /// `newFull:` hand out the next full buffer, else write the footer, else end the stream.
+    fn new_full(&self, w: &mut Writer, g: MutexGuard<'_, ()>) -> Read {
+        let q = self.queues();
+        if let Some(b) = q.full.pop_front() {
+            self.full_len.fetch_sub(1, Ordering::SeqCst);
+            let bytes = b.bytes.clone();
+            q.reading = Some(b);
+            self.unlock0(g, false);
+            return Read::Data(bytes);
+        }
+        if !q.footer_written {
+            return self.footer(w, g);
+        }
+        if self.shutdown.load(Ordering::SeqCst) {
+            self.unlock0(g, false);
+            self.shutdown_sema.release();
+            return Read::Nil;
+        }
+        sim::thread::note("runtime: spurious wakeup of trace reader");
+        self.unlock0(g, false);
+        Read::Nil
+    }
+
+    /// The footer: frequency, then the stack table, in a buffer of P 0, queued on the FIFO.
+    fn footer(&self, w: &mut Writer, g: MutexGuard<'_, ()>) -> Read {
+        self.queues().footer_written = true;
+        self.footer_written_racy.store(true, Ordering::SeqCst);
+        self.unlock0(g, false);
+        let mut slot = Some(self.flush(w.goid, None, 0));
+        self.ensure_room(w.goid, &mut slot, 0, enc::FREQUENCY_BYTES_MAX);
+        enc::frequency(&mut slot.as_mut().expect("room ensured").bytes, TICKS_PER_SEC);
+        self.stacks.dump(self, w.goid, &mut slot, 0);
+        let g = self.lock0(w);
+        self.queues().full.push_back(slot.take().expect("the footer buffer"));
+        self.full_len.fetch_add(1, Ordering::SeqCst);
+        self.new_full(w, g)
+    }
+
+    /// `traceReader`: the parked reader, if there is work for it (data or shutdown); clears
+    /// `trace.reader` so that exactly one waker readies it.
+    pub fn trace_reader(&self) -> Option<u64> {
+        let r = self.reader.load(Ordering::SeqCst);
+        let work = self.full_len.load(Ordering::SeqCst) > 0 || self.shutdown.load(Ordering::SeqCst);
+        if r == 0 || !work {
+            return None;
+        }
+        let g = self.lock.lock();
+        let r = self.reader.load(Ordering::SeqCst);
+        let work = !self.queues().full.is_empty() || self.shutdown.load(Ordering::SeqCst);
+        let got = r != 0 && work && self.reader.compare_exchange(r, 0, Ordering::SeqCst, Ordering::SeqCst).is_ok();
+        drop(g);
+        got.then_some(r)
+    }
+
+    /// The goroutine slot of reader goroutine `g`.
+    pub fn reader_slot(&self, g: u64) -> usize {
+        1 + self.cfg.emitters + (g - goid::READER) as usize
+    }
+}

@@ -1,0 +1,143 @@
+//! The stack table (`traceStackTable`, go1.21 `runtime/trace.go`): a lock-free `find` over
+//! hash buckets, a locked insert that publishes the node with an atomic store, and `dump`, which
+//! walks the table **without** the lock in go1.21 because every writer has quiesced by then
+//! (`enabled` is false and CPU draining has stopped), writes one `EvStack` per node (interning
+//! frame strings), and resets the table. Variant V1.8 holds the lock for the walk.
+
+use crate::buf::TraceBuf;
+use crate::locks;
+use crate::state::Trace;
+use crate::variant::Variant;
+use crate::wire::enc::{self, Frame};
+use sim::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use sim::sync::cell::UnsafeCell;
+use sim::sync::Mutex;
+
+/// Frames per stack in the model.
+pub const DEPTH_MAX: usize = 4;
+const BUCKETS: usize = 4;
+const FUNCS: [&str; 4] = ["main.emit", "main.work", "runtime/trace.Start", "main.main"];
+
+#[derive(Default)]
+struct Node {
+    id: u64,
+    pcs: [u64; DEPTH_MAX],
+    len: usize,
+    next: usize,
+}
+
+/// See the module docs.
+pub struct StackTab {
+    lock: Mutex<()>,
+    heads: Vec<AtomicUsize>,
+    nodes: Vec<UnsafeCell<Node>>,
+    used: UnsafeCell<(usize, u64)>,
+    /// `put`s in progress (ghost, for the quiescence check I13).
+    active: AtomicU64,
+}
+
+fn bucket(pcs: &[u64]) -> usize {
+    (pcs.iter().fold(0u64, |h, &pc| h.wrapping_mul(31).wrapping_add(pc)) % BUCKETS as u64) as usize
+}
+
+impl StackTab {
+    /// A table with room for `slots` distinct stacks.
+    pub fn new(slots: usize) -> Self {
+        Self {
+            lock: Mutex::ranked(&locks::TRACE_STACK_TAB, ()),
+            heads: (0..BUCKETS).map(|_| AtomicUsize::new(0)).collect(),
+            nodes: (0..slots).map(|_| UnsafeCell::new(Node::default())).collect(),
+            used: UnsafeCell::new((0, 0)),
+            active: AtomicU64::new(0),
+        }
+    }
+
+    fn node(&self, i: usize) -> &Node {
+        // SAFETY: node i is written once under the lock before its index is published.
+        unsafe { &*self.nodes[i - 1].get() }
+    }
+
+    /// The lock-free `find`: one atomic load per node visited.
+    fn find(&self, pcs: &[u64]) -> Option<u64> {
+        let mut i = self.heads[bucket(pcs)].load(Ordering::SeqCst);
+        while i != 0 {
+            let n = self.node(i);
+            if &n.pcs[..n.len] == pcs {
+                return Some(n.id);
+            }
+            i = n.next;
+            sim::thread::sched_point();
+        }
+        None
+    }
+
+    /// `put`: the id of `pcs`, inserting it under `stackTab.lock` on a miss.
+    pub fn put(&self, pcs: &[u64]) -> u64 {
+        assert!(!pcs.is_empty() && pcs.len() <= DEPTH_MAX, "a model stack has 1..={DEPTH_MAX} frames");
+        self.active.fetch_add(1, Ordering::SeqCst);
+        let id = self.find(pcs).unwrap_or_else(|| self.insert(pcs));
+        self.active.fetch_sub(1, Ordering::SeqCst);
+        id
+    }
+
+    fn insert(&self, pcs: &[u64]) -> u64 {
+        let _g = self.lock.lock();
+        if let Some(id) = self.find(pcs) {
+            return id;
+        }
+        // SAFETY: `used` is protected by the lock held here.
+        let used = unsafe { &mut *self.used.get() };
+        assert!(used.0 < self.nodes.len(), "the model's stack table is full ({} stacks)", self.nodes.len());
+        used.0 += 1;
+        used.1 += 1;
+        let b = bucket(pcs);
+        // SAFETY: the node is not yet published; only this thread, under the lock, touches it.
+        let node = unsafe { &mut *self.nodes[used.0 - 1].get() };
+        *node = Node { id: used.1, pcs: [0; DEPTH_MAX], len: pcs.len(), next: self.heads[b].load(Ordering::SeqCst) };
+        node.pcs[..pcs.len()].copy_from_slice(pcs);
+        self.heads[b].store(used.0, Ordering::SeqCst);
+        used.1
+    }
+
+    fn quiesced(&self, t: &Trace, when: &str) {
+        let active = self.active.load(Ordering::SeqCst);
+        sim::invariant!(
+            t.cfg.variant == Variant::V1_9 || (!t.enabled() && active == 0),
+            "I13",
+            "stack table {when} while writers are live (enabled={}, puts in progress={active}); \
+             dump must only run once every writer has quiesced",
+            t.enabled()
+        );
+    }
+
+    /// `dump`: writes every stack into `slot` (flushing as needed), then resets the table.
+    pub fn dump(&self, t: &Trace, goid: u64, slot: &mut Option<Box<TraceBuf>>, pid: i32) {
+        let _g = (t.cfg.variant == Variant::V1_8).then(|| self.lock.lock());
+        self.quiesced(t, "dump starts");
+        for head in &self.heads {
+            let mut i = head.load(Ordering::SeqCst);
+            while i != 0 {
+                let n = self.node(i);
+                self.dump_node(t, goid, slot, pid, n);
+                i = n.next;
+            }
+        }
+        self.quiesced(t, "reset");
+        for head in &self.heads {
+            head.store(0, Ordering::SeqCst);
+        }
+        // SAFETY: writers are quiesced (checked above); go1.21 resets without the lock too.
+        unsafe { *self.used.get() = (0, 0) };
+    }
+
+    fn dump_node(&self, t: &Trace, goid: u64, slot: &mut Option<Box<TraceBuf>>, pid: i32, n: &Node) {
+        let mut frames = [Frame::default(); DEPTH_MAX];
+        for (f, &pc) in frames.iter_mut().zip(&n.pcs[..n.len]) {
+            let func = t.strings.intern(t, goid, slot, pid, FUNCS[(pc as usize / 16) % FUNCS.len()]);
+            let file = t.strings.intern(t, goid, slot, pid, "main.go");
+            *f = Frame { pc, func_id: func, file_id: file, line: pc % 100 + 1 };
+        }
+        t.ensure_room(goid, slot, pid, enc::stack_bytes_max(n.len));
+        enc::stack(&mut slot.as_mut().expect("room ensured").bytes, n.id, &frames[..n.len]);
+    }
+}

@@ -1,0 +1,204 @@
+//! The global `trace` struct of go1.21 `runtime/trace.go` (§A.3), each field behind the
+//! protection Go documents, checked on access:
+//! - `Locked(trace)`: the full FIFO, the free list, the `reading` slot, header/footer flags —
+//!   touching them asserts `trace.lock` is held by this actor (or the world is stopped by it);
+//! - STW-only: `enabled` and the session number are written only with the world stopped;
+//! - P-owned: each P's buffer is touched only by the actor holding that P (or under STW);
+//! - atomics: `reader`, `shutdown`, `cpuLogWrite`/`cpuLogRead`, the racy mirrors Go reads
+//!   without the lock (`fullHead`, `footerWritten`).
+
+use crate::buf::TraceBuf;
+use crate::cpu::Cpu;
+use crate::locks;
+use crate::stack::StackTab;
+use crate::strings::Strings;
+use crate::variant::Variant;
+use crate::world::World;
+use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use sim::sync::cell::UnsafeCell;
+use sim::sync::{Mutex, Parker, ReentrantMutex, Sema};
+use std::collections::VecDeque;
+
+/// Sizes and toggles of one tracer instance.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Emitter Ps (the controller, reader and poller get one P each after them).
+    pub emitters: usize,
+    /// Bytes per trace buffer.
+    pub buf_bytes: usize,
+    /// Trace sessions (StartTrace/StopTrace cycles).
+    pub sessions: usize,
+    /// Records the CPU profile ring holds.
+    pub profbuf_slots: usize,
+    /// Distinct stacks the stack table can hold.
+    pub stack_slots: usize,
+    pub variant: Variant,
+}
+
+/// The state behind `trace.lock`.
+#[derive(Debug, Default)]
+pub struct Queues {
+    pub full: VecDeque<Box<TraceBuf>>,
+    pub empty: Vec<Box<TraceBuf>>,
+    pub reading: Option<Box<TraceBuf>>,
+    pub header_written: bool,
+    pub footer_written: bool,
+}
+
+/// One P's trace state (`p.trace`).
+pub struct PSlot {
+    pub buf: UnsafeCell<Option<Box<TraceBuf>>>,
+    /// Mirror of `buf.is_some()` for `StopTrace`'s unlocked cleanup check.
+    pub has_buf: AtomicBool,
+    /// The session whose ProcStart this P has emitted.
+    pub session_seen: AtomicU64,
+}
+
+/// The tracer; see the module docs.
+pub struct Trace {
+    pub cfg: Config,
+    pub world: World,
+    pub clock: AtomicU64,
+    pub lock: ReentrantMutex<()>,
+    queues: UnsafeCell<Queues>,
+    pub full_len: AtomicU64,
+    pub footer_written_racy: AtomicBool,
+    pub enabled: AtomicBool,
+    pub shutdown: AtomicBool,
+    pub session: AtomicU64,
+    pub reader: AtomicU64,
+    pub shutdown_sema: Sema,
+    pub buf_lock: Mutex<Option<Box<TraceBuf>>>,
+    pub sysmon: Mutex<()>,
+    pub ps: Vec<PSlot>,
+    pub strings: Strings,
+    pub stacks: StackTab,
+    pub cpu: Cpu,
+    /// Per-goroutine `traceseq`, indexed by goroutine slot.
+    pub gseq: Vec<AtomicU64>,
+    /// One park slot per session's reader goroutine.
+    pub parkers: Vec<Parker>,
+    pub next_buf_id: AtomicU64,
+    /// Bytes the reader has delivered (I14 compares it before and after StopTrace returns).
+    pub delivered: AtomicU64,
+    /// The poller may stop (the controller finished every session).
+    pub done: AtomicBool,
+}
+
+// SAFETY: every UnsafeCell field is reached only through the checked accessors below, which
+// assert the protection Go documents (a lock held, the world stopped, the P owned).
+unsafe impl Sync for Trace {}
+
+/// Goroutine ids of the model: the controller, emitters, readers per session.
+pub mod goid {
+    /// The controller goroutine (`main` in Go's tests).
+    pub const CONTROLLER: u64 = 1;
+    /// Emitter `i` runs goroutine `EMITTER + i`.
+    pub const EMITTER: u64 = 10;
+    /// The reader of session `s` is goroutine `READER + s`.
+    pub const READER: u64 = 100;
+}
+
+impl Trace {
+    /// A tracer, built inside the execution (its primitives pick the backend then).
+    pub fn new(cfg: Config) -> Self {
+        let nps = cfg.emitters + 3;
+        let ps = (0..nps).map(|_| PSlot { buf: UnsafeCell::new(None), has_buf: AtomicBool::new(false), session_seen: AtomicU64::new(0) }).collect();
+        let gslots = 1 + cfg.emitters + cfg.sessions;
+        Self {
+            world: World::new(),
+            clock: AtomicU64::new(0),
+            lock: ReentrantMutex::ranked(&locks::TRACE, ()),
+            queues: UnsafeCell::new(Queues::default()),
+            full_len: AtomicU64::new(0),
+            footer_written_racy: AtomicBool::new(false),
+            enabled: AtomicBool::new(false),
+            shutdown: AtomicBool::new(false),
+            session: AtomicU64::new(0),
+            reader: AtomicU64::new(0),
+            shutdown_sema: Sema::new("trace.shutdownSema", 0),
+            buf_lock: Mutex::ranked(&locks::TRACE_BUF, None),
+            sysmon: Mutex::ranked(&locks::SYSMON, ()),
+            ps,
+            strings: Strings::new(),
+            stacks: StackTab::new(cfg.stack_slots),
+            cpu: Cpu::new(cfg.sessions, cfg.profbuf_slots),
+            gseq: (0..gslots).map(|_| AtomicU64::new(0)).collect(),
+            parkers: (0..cfg.sessions).map(|_| Parker::new("the trace reader")).collect(),
+            next_buf_id: AtomicU64::new(1),
+            delivered: AtomicU64::new(0),
+            done: AtomicBool::new(false),
+            cfg,
+        }
+    }
+
+    /// P index of the controller, reader and poller.
+    pub fn p_controller(&self) -> usize {
+        self.cfg.emitters
+    }
+    /// See [`Trace::p_controller`].
+    pub fn p_reader(&self) -> usize {
+        self.cfg.emitters + 1
+    }
+    /// See [`Trace::p_controller`].
+    pub fn p_poller(&self) -> usize {
+        self.cfg.emitters + 2
+    }
+
+    /// The trace clock (`traceClockNow`): a global logical clock, strictly increasing.
+    pub fn tick(&self) -> u64 {
+        self.clock.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    /// The `Locked(trace)` state: asserts `trace.lock` is held by this actor, or the world is
+    /// stopped by it (`StopTrace` enqueues under STW without the lock).
+    #[allow(clippy::mut_from_ref)]
+    #[track_caller]
+    pub fn queues(&self) -> &mut Queues {
+        sim::invariant!(
+            self.lock.mutex().held_by_me() || self.world.stopped_by_me(),
+            "I11",
+            "{} touches trace.full/empty/reading without holding trace.lock and outside a stop-the-world \
+             (likely cause: a traceFlush that skipped locking because lockOwner still named its goroutine)",
+            sim::thread::current_name()
+        );
+        // SAFETY: trace.lock (or STW) excludes every other accessor.
+        unsafe { &mut *self.queues.get() }
+    }
+
+    /// P `p`'s buffer slot: asserts the caller holds a P (or stopped the world).
+    #[allow(clippy::mut_from_ref)]
+    #[track_caller]
+    pub fn p_buf(&self, p: usize) -> &mut Option<Box<TraceBuf>> {
+        sim::invariant!(
+            self.world.held_by_me(),
+            "I11",
+            "{} touches P {p}'s trace buffer without holding a P or stopping the world",
+            sim::thread::current_name()
+        );
+        // SAFETY: the P holder (or the STW holder) is the only accessor.
+        unsafe { &mut *self.ps[p].buf.get() }
+    }
+
+    /// Sets `enabled`; asserts the world is stopped by the caller.
+    #[track_caller]
+    pub fn set_enabled(&self, on: bool) {
+        sim::invariant!(self.world.stopped_by_me(), "I11", "trace.enabled written outside a stop-the-world");
+        self.enabled.store(on, Ordering::SeqCst);
+    }
+
+    /// Reads `enabled` (racy by design: emitters re-check it after taking their P).
+    pub fn enabled(&self) -> bool {
+        self.enabled.load(Ordering::SeqCst)
+    }
+
+    /// The next `traceseq` of goroutine slot `g` (`gp.traceseq++`).
+    pub fn next_seq(&self, g: usize) -> u64 {
+        self.gseq[g].fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    /// A fresh ghost buffer id.
+    pub fn buf_id(&self) -> u64 {
+        self.next_buf_id.fetch_add(1, Ordering::SeqCst)
+    }
+}

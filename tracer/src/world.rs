@@ -1,0 +1,45 @@
+//! The world: holding a P is a shared hold, stop-the-world (`stopTheWorld`) the exclusive one.
+//! An actor that holds a P runs non-preemptibly (Go's `acquirem` + system stack), so a STW waits
+//! for it; P-less emitters take no P and really race with STW (they use `bufLock`).
+
+use sim::sync::{RwLock, RwLockGuard};
+
+/// See the module docs.
+pub struct World {
+    lock: RwLock,
+}
+
+impl Default for World {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl World {
+    /// A running world.
+    pub fn new() -> Self {
+        Self { lock: RwLock::new("a P (the world is stopped)") }
+    }
+
+    /// Takes a P: waits while the world is stopped.
+    #[track_caller]
+    pub fn acquire_p(&self) -> RwLockGuard<'_> {
+        self.lock.read()
+    }
+
+    /// Stops the world: waits until no actor holds a P.
+    #[track_caller]
+    pub fn stop(&self) -> RwLockGuard<'_> {
+        self.lock.write()
+    }
+
+    /// Whether the caller holds a P or stopped the world.
+    pub fn held_by_me(&self) -> bool {
+        self.lock.held_by_me()
+    }
+
+    /// Whether the caller stopped the world.
+    pub fn stopped_by_me(&self) -> bool {
+        self.lock.held_exclusive_by_me()
+    }
+}
