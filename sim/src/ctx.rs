@@ -44,6 +44,8 @@ pub(crate) struct ExecCtx {
     pub stopping: bool,
     /// The thread whose panic is the failure: it may finish unwinding before the stop.
     pub failing_task: Option<usize>,
+    /// The failing thread caught its panic: the execution stops at its next scheduling point.
+    pub failing_done: bool,
     pub tasks: Vec<TaskInfo>,
     pub pending_starts: usize,
     pub edges: Vec<Edge>,

@@ -61,6 +61,10 @@ pub(crate) struct Core {
     on_finish: OnFinish,
     running: Option<Running>,
     halted: bool,
+    /// The previous execution's decision count and scratch buffer: the next execution starts
+    /// with room for as many decisions and reuses the buffer (no reallocation on the hot path).
+    decisions_hint: usize,
+    spare_scratch: Vec<usize>,
 }
 
 impl Core {
@@ -71,6 +75,8 @@ impl Core {
             on_finish,
             running: None,
             halted: false,
+            decisions_hint: 0,
+            spare_scratch: Vec::new(),
         }
     }
 
@@ -98,10 +104,10 @@ impl Core {
         self.running = Some(Running {
             plan,
             strategy,
-            decisions: Vec::new(),
+            decisions: Vec::with_capacity(self.decisions_hint),
             steps: 0,
             data,
-            scratch: Vec::new(),
+            scratch: std::mem::take(&mut self.spare_scratch),
         });
         Some(Schedule::new(seed))
     }
@@ -112,6 +118,8 @@ impl Core {
         let Some(run) = self.running.take() else {
             return;
         };
+        self.decisions_hint = run.decisions.len().min(4096);
+        self.spare_scratch = run.scratch;
         let mut ctx = ctx::end().unwrap_or_default();
         if let (Some(msg), None) = (shuttle_panic, &ctx.failure) {
             let kind = if msg.starts_with("deadlock") {
@@ -151,7 +159,7 @@ impl Core {
         let step = run.steps;
         let (stopping, failing) = ctx::with(|c| {
             c.step = step;
-            (c.stopping, c.failing_task)
+            (c.stopping, c.failing_task.filter(|_| !c.failing_done))
         })
         .unwrap_or((false, None));
         if stopping {

@@ -20,6 +20,9 @@ pub(crate) fn install() {
         panic::set_hook(Box::new(move |info| {
             if ctx::current_task().is_some() && ctx::active() {
                 record(info);
+            } else if ctx::active() {
+                // Shuttle failing an execution after teardown (its own deadlock detection, the
+                // fallback to ours): the runner reports it as that execution's failure.
             } else {
                 previous(info);
             }

@@ -3,7 +3,7 @@
 
 use crate::ctx;
 use crate::failure::Stopping;
-use crate::wait::{self, Probe};
+use crate::wait::{self, Probe, What};
 use std::panic::{self, AssertUnwindSafe, Location};
 
 /// The handle of a spawned thread.
@@ -23,13 +23,11 @@ where
     if crate::sync::in_sim() {
         ctx::with(|c| c.pending_starts += 1);
         let owned = name.to_string();
-        let builder = shuttle::thread::Builder::new().name(owned.clone());
+        let builder = shuttle::thread::Builder::new().name(name.to_string());
         let h = builder
-            .spawn(move || run_task(&owned, f))
+            .spawn(move || run_task(owned, f))
             .expect("[sim internal bug] shuttle spawn failed");
         let id = usize::from(h.thread().id());
-        let named = name.to_string();
-        ctx::with(|c| c.task(id).name = named);
         JoinHandle::Sim(h, id)
     } else {
         let h = std::thread::Builder::new()
@@ -42,12 +40,12 @@ where
 
 /// The body of every simulated thread: registers it, runs `f`, and turns a panic into the
 /// execution's failure (already recorded by the panic hook) instead of shuttle's.
-pub(crate) fn run_task<F: FnOnce() -> T, T>(name: &str, f: F) -> Option<T> {
+pub(crate) fn run_task<F: FnOnce() -> T, T>(name: impl Into<String>, f: F) -> Option<T> {
     let me = ctx::current_task().expect("[sim internal bug] simulated thread without a task id");
     ctx::with(|c| {
         c.pending_starts = c.pending_starts.saturating_sub(1);
         let t = c.task(me);
-        t.name = name.to_string();
+        t.name = name.into();
         t.started = true;
     });
     let result = panic::catch_unwind(AssertUnwindSafe(f));
@@ -58,7 +56,19 @@ pub(crate) fn run_task<F: FnOnce() -> T, T>(name: &str, f: F) -> Option<T> {
             panic::resume_unwind(payload);
         }
     }
+    if result.is_err() {
+        // Stop here, before finishing: if this thread finished, shuttle would see the others
+        // blocked and report its own deadlock before asking the driver.
+        let stop = ctx::with(|c| {
+            c.failing_done |= c.failing_task == Some(me);
+            c.stopping
+        });
+        if stop == Some(true) {
+            sched_point();
+        }
+    }
     ctx::with(|c| c.task(me).finished = true);
+    wait::check_after_finish();
     result.ok()
 }
 
@@ -70,12 +80,7 @@ impl<T> JoinHandle<T> {
         match self {
             Self::Std(h) => h.join().unwrap_or_else(|p| panic::resume_unwind(p)),
             Self::Sim(h, id) => {
-                let name = ctx::with(|c| c.name_of(id)).unwrap_or_default();
-                wait::begin(
-                    format!("thread {name} to finish (join)"),
-                    Location::caller(),
-                    Probe::Task(id),
-                );
+                wait::begin(What::Join(id), Location::caller(), Probe::Task(id));
                 let r = h.join();
                 wait::end();
                 match r {

@@ -9,6 +9,7 @@
 
 use crate::ctx::{self, ExecCtx};
 use crate::failure::{sim_panic, FailureKind};
+use crate::rank::LockClass;
 use std::panic::Location;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
@@ -28,10 +29,53 @@ pub(crate) enum Probe {
     Notify(usize),
 }
 
+/// What a blocked thread waits on, as data: it is rendered only when a report needs it, so a
+/// blocking operation formats nothing (this is on the hot path of every lock).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum What {
+    /// A mutex of this class (`None`: unranked).
+    Mutex(Option<&'static LockClass>),
+    /// A notification on a condition variable, whose mutex (of this class) is released meanwhile.
+    Condvar(Option<&'static LockClass>),
+    /// A reader-writer lock, for a shared or the exclusive hold.
+    RwLock { name: &'static str, shared: bool },
+    /// A permit of a semaphore.
+    Sema(&'static str),
+    /// A `goready` of a parked goroutine.
+    Park(&'static str),
+    /// Another thread (by task id) to finish.
+    Join(usize),
+}
+
+fn mutex_text(class: Option<&LockClass>) -> String {
+    match class {
+        Some(c) => format!("lock {} (rank {})", c.name, c.rank),
+        None => "an unranked lock".to_string(),
+    }
+}
+
+impl What {
+    /// The report text, e.g. `lock trace (rank 42)` or `thread reader to finish (join)`.
+    pub(crate) fn render(&self, c: &ExecCtx) -> String {
+        match *self {
+            Self::Mutex(class) => mutex_text(class),
+            Self::Condvar(class) => format!(
+                "a condition variable (holding {} while not waiting)",
+                mutex_text(class)
+            ),
+            Self::RwLock { name, shared: true } => format!("{name} (shared)"),
+            Self::RwLock { name, .. } => format!("{name} (exclusive)"),
+            Self::Sema(name) => format!("semaphore {name} (semacquire)"),
+            Self::Park(name) => format!("a goready of {name} (gopark)"),
+            Self::Join(id) => format!("thread {} to finish (join)", c.name_of(id)),
+        }
+    }
+}
+
 /// What a blocked thread waits on.
 #[derive(Clone, Debug)]
 pub(crate) struct Wait {
-    pub what: String,
+    pub what: What,
     pub site: &'static Location<'static>,
     pub probe: Probe,
 }
@@ -84,7 +128,12 @@ pub(crate) fn threads(c: &ExecCtx) -> Vec<String> {
             out.push(format!("  {} is runnable", c.name_of(id)));
             continue;
         };
-        let mut line = format!("  {} waits for {} at {}", c.name_of(id), w.what, w.site);
+        let mut line = format!(
+            "  {} waits for {} at {}",
+            c.name_of(id),
+            w.what.render(c),
+            w.site
+        );
         if let Probe::Lock { id: lock, shared } = w.probe {
             if let Some(h) = holder_of(c, lock, id, shared) {
                 let since = c.tasks[h]
@@ -108,7 +157,7 @@ pub(crate) fn threads(c: &ExecCtx) -> Vec<String> {
 /// deadlock report if that leaves no thread able to run. `#[track_caller]`, like every blocking
 /// operation that calls it, so the failure's location is the user's call site.
 #[track_caller]
-pub(crate) fn begin(what: String, site: &'static Location<'static>, probe: Probe) {
+pub(crate) fn begin(what: What, site: &'static Location<'static>, probe: Probe) {
     let Some(me) = ctx::current_task() else {
         return;
     };
@@ -136,6 +185,17 @@ pub(crate) fn notify(id: usize) {
             if matches!(t.wait, Some(Wait { probe: Probe::Notify(n), .. }) if n == id) {
                 t.wait = None;
             }
+        }
+    });
+}
+
+/// Called when a thread finishes: if every thread left is blocked, nothing can wake them.
+pub(crate) fn check_after_finish() {
+    ctx::with(|c| {
+        let live = c.tasks.iter().any(|t| t.started && !t.finished);
+        if live && !c.stopping && all_blocked(c) {
+            let message = report(c);
+            c.fail(FailureKind::Deadlock, message, None);
         }
     });
 }

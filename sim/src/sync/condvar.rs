@@ -1,7 +1,7 @@
 //! `Condvar`: stands in for `std::sync::Condvar`, paired with the facade's [`Mutex`].
 
 use super::mutex::{MutexGuard, RawGuard};
-use crate::wait::{self, Probe};
+use crate::wait::{self, Probe, What};
 use std::panic::Location;
 
 enum Raw {
@@ -45,14 +45,7 @@ impl Condvar {
                 RawGuard::Std(cv.wait(g).unwrap_or_else(|e| e.into_inner()))
             }
             (Raw::Sim(cv), RawGuard::Sim(g)) => {
-                wait::begin(
-                    format!(
-                        "a condition variable (holding {} while not waiting)",
-                        lock.what()
-                    ),
-                    site,
-                    Probe::Notify(self.id()),
-                );
+                wait::begin(What::Condvar(lock.class()), site, Probe::Notify(self.id()));
                 let g = cv.wait(g).unwrap_or_else(|e| e.into_inner());
                 wait::end();
                 RawGuard::Sim(g)

@@ -75,9 +75,15 @@ pub(crate) struct Acquire {
     pub sim: bool,
 }
 
-fn violation(held: &[Held], a: &Acquire, mode: RankMode, who: &str) -> Option<rank::Violation> {
-    if let Some(v) = rank::check_self(held, a.id, a.class, a.site, who) {
-        return Some(v);
+/// The violation of acquisition `a`, if any; `who` names the actor, built only for a report.
+fn violation(
+    held: &[Held],
+    a: &Acquire,
+    mode: RankMode,
+    who: impl FnOnce() -> String,
+) -> Option<rank::Violation> {
+    if held.iter().any(|h| h.id == a.id) {
+        return rank::check_self(held, a.id, a.class, a.site, &who());
     }
     rank::check_rank(held, a.class?, a.site, mode)
 }
@@ -85,14 +91,17 @@ fn violation(held: &[Held], a: &Acquire, mode: RankMode, who: &str) -> Option<ra
 fn sim_check(a: &Acquire) -> Option<rank::Violation> {
     let me = ctx::current_task()?;
     ctx::with(|c| {
-        let who = c.name_of(me);
         let (mode, action) = (c.rank_mode, c.rank_action);
-        let mut v = violation(&c.task(me).held, a, mode, &who);
+        c.task(me);
+        let mut v = violation(&c.tasks[me].held, a, mode, || c.name_of(me));
         if let Some(class) = a.class {
-            let new: Vec<_> = rank::edges_to(&c.tasks[me].held, class, a.site).collect();
-            for e in new {
-                if !c.edges.iter().any(|x| x.from == e.from && x.to == e.to) {
-                    c.edges.push(e);
+            // Only edges new to this execution are built (their sites are formatted).
+            let held = &c.tasks[me].held;
+            for h in held.iter().filter(|h| h.class.is_some_and(|f| f.name != class.name)) {
+                let from = h.class.expect("filtered").name;
+                if !c.edges.iter().any(|x| x.from == from && x.to == class.name) {
+                    let edge = rank::edges_to(std::slice::from_ref(h), class, a.site).next();
+                    c.edges.extend(edge);
                 }
             }
         }
@@ -110,7 +119,7 @@ fn sim_check(a: &Acquire) -> Option<rank::Violation> {
 fn native_check(a: &Acquire) -> Option<rank::Violation> {
     NATIVE_HELD.with(|h| {
         let held = h.borrow();
-        let v = violation(&held, a, native_mode(), "this thread");
+        let v = violation(&held, a, native_mode(), || "this thread".to_string());
         if let (Some(class), false) = (a.class, held.is_empty()) {
             native_edges(&held, class, a.site);
         }

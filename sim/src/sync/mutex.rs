@@ -7,7 +7,7 @@
 
 use super::held::{self, Acquire};
 use crate::rank::LockClass;
-use crate::wait::{self, Probe};
+use crate::wait::{self, Probe, What};
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
 use std::panic::Location;
@@ -94,7 +94,7 @@ impl<T: ?Sized> Mutex<T> {
             Raw::Std(m) => RawGuard::Std(m.lock().unwrap_or_else(|e| e.into_inner())),
             Raw::Sim(m) => {
                 wait::begin(
-                    self.what(),
+                    What::Mutex(self.class),
                     a.site,
                     Probe::Lock {
                         id: a.id,
@@ -116,13 +116,6 @@ impl<T: ?Sized> Mutex<T> {
     /// Whether the current actor holds this lock (for `Locked` cell assertions).
     pub fn held_by_me(&self) -> bool {
         held::holds(self.id(), matches!(self.raw, Raw::Sim(_)))
-    }
-
-    pub(crate) fn what(&self) -> String {
-        match self.class {
-            Some(c) => format!("lock {} (rank {})", c.name, c.rank),
-            None => "an unranked lock".to_string(),
-        }
     }
 }
 

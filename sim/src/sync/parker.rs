@@ -1,7 +1,7 @@
 //! `Parker`: a goroutine's park slot, for Go's `gopark`/`goready`. `park` blocks until a token
 //! is available and consumes it; `unpark` makes the token available (at most one is kept).
 
-use crate::wait::{self, Probe};
+use crate::wait::{self, Probe, What};
 use std::panic::Location;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -51,11 +51,7 @@ impl Parker {
             Raw::Sim(m, cv, mirror) => {
                 let mut t = m.lock().unwrap_or_else(|e| e.into_inner());
                 while !*t {
-                    wait::begin(
-                        format!("a goready of {} (gopark)", self.name),
-                        site,
-                        Probe::Flag(mirror.clone()),
-                    );
+                    wait::begin(What::Park(self.name), site, Probe::Flag(mirror.clone()));
                     t = cv.wait(t).unwrap_or_else(|e| e.into_inner());
                     wait::end();
                 }

@@ -4,7 +4,7 @@
 
 use super::held::{self, Acquire};
 use crate::rank::LockClass;
-use crate::wait::{self, Probe};
+use crate::wait::{self, Probe, What};
 use std::panic::Location;
 
 enum Raw {
@@ -70,7 +70,10 @@ impl RwLock {
             Raw::Std(l) => RawGuard::StdRead(l.read().unwrap_or_else(|e| e.into_inner())),
             Raw::Sim(l) => {
                 wait::begin(
-                    format!("{} (shared)", self.name),
+                    What::RwLock {
+                        name: self.name,
+                        shared: true,
+                    },
                     a.site,
                     Probe::Lock {
                         id: a.id,
@@ -98,7 +101,10 @@ impl RwLock {
             Raw::Std(l) => RawGuard::StdWrite(l.write().unwrap_or_else(|e| e.into_inner())),
             Raw::Sim(l) => {
                 wait::begin(
-                    format!("{} (exclusive)", self.name),
+                    What::RwLock {
+                        name: self.name,
+                        shared: false,
+                    },
                     a.site,
                     Probe::Lock {
                         id: a.id,

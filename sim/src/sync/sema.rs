@@ -1,7 +1,7 @@
 //! `Sema`: Go's runtime semaphore (`semacquire`/`semrelease` in `runtime/sema.go`), a counting
 //! semaphore that blocks while the count is zero. Unranked, as in Go.
 
-use crate::wait::{self, Probe};
+use crate::wait::{self, Probe, What};
 use std::panic::Location;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -51,11 +51,7 @@ impl Sema {
             Raw::Sim(m, cv, mirror) => {
                 let mut n = m.lock().unwrap_or_else(|e| e.into_inner());
                 while *n <= 0 {
-                    wait::begin(
-                        format!("semaphore {} (semacquire)", self.name),
-                        site,
-                        Probe::Count(mirror.clone()),
-                    );
+                    wait::begin(What::Sema(self.name), site, Probe::Count(mirror.clone()));
                     n = cv.wait(n).unwrap_or_else(|e| e.into_inner());
                     wait::end();
                 }
