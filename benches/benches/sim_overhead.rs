@@ -69,7 +69,7 @@ fn sim_buffer(k: u64) {
     let producers: Vec<_> = (0..2)
         .map(|p| {
             let state = state.clone();
-            sim::thread::spawn(&format!("producer-{p}"), move || {
+            sim::thread::spawn(["producer-0", "producer-1"][p as usize], move || {
                 let (m, not_full, not_empty) = &*state;
                 for i in 0..k {
                     let mut q = m.lock();

@@ -167,6 +167,7 @@ impl Core {
                 .iter()
                 .find(|t| Some(usize::from(t.id())) == failing)?;
             run.decisions.push(usize::from(t.id()) as u32);
+            ctx::set_scheduled(usize::from(t.id()));
             return Some(t.id());
         }
         if step > max_steps {
@@ -190,6 +191,7 @@ impl Core {
         {
             Ok(id) => {
                 run.decisions.push(id as u32);
+                ctx::set_scheduled(id);
                 Some(TaskId::from(id))
             }
             Err(msg) => {

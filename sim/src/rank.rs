@@ -83,13 +83,12 @@ fn held_line(i: usize, class: Option<&LockClass>, site: &Location<'_>) -> String
     }
 }
 
+/// The held list as Go prints it: ranked locks only (a P, the world, are not runtime locks),
+/// the new lock last.
 fn held_list(held: &[Held], new: Option<&LockClass>, site: &Location<'_>) -> String {
-    let mut lines: Vec<String> = held
-        .iter()
-        .enumerate()
-        .map(|(i, h)| held_line(i, h.class, h.site))
-        .collect();
-    lines.push(held_line(held.len(), new, site));
+    let ranked: Vec<&Held> = held.iter().filter(|h| h.class.is_some()).collect();
+    let mut lines: Vec<String> = ranked.iter().enumerate().map(|(i, h)| held_line(i, h.class, h.site)).collect();
+    lines.push(held_line(ranked.len(), new, site));
     lines.join("\n")
 }
 

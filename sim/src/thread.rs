@@ -23,8 +23,9 @@ where
     if crate::sync::in_sim() {
         ctx::with(|c| c.pending_starts += 1);
         let owned = name.to_string();
-        let builder = shuttle::thread::Builder::new().name(name.to_string());
-        let h = builder
+        // The name lives in the simulator's context only: naming the shuttle task too costs a
+        // label map per spawn, and every report uses our names.
+        let h = shuttle::thread::Builder::new()
             .spawn(move || run_task(owned, f))
             .expect("[sim internal bug] shuttle spawn failed");
         let id = usize::from(h.thread().id());

@@ -158,7 +158,7 @@ pub(crate) fn threads(c: &ExecCtx) -> Vec<String> {
 /// operation that calls it, so the failure's location is the user's call site.
 #[track_caller]
 pub(crate) fn begin(what: What, site: &'static Location<'static>, probe: Probe) {
-    let Some(me) = ctx::current_task() else {
+    let Some(me) = ctx::scheduled() else {
         return;
     };
     let dead = ctx::with(|c| {
@@ -173,7 +173,7 @@ pub(crate) fn begin(what: What, site: &'static Location<'static>, probe: Probe) 
 
 /// Clears the current thread's wait.
 pub(crate) fn end() {
-    if let Some(me) = ctx::current_task() {
+    if let Some(me) = ctx::scheduled() {
         ctx::with(|c| c.task(me).wait = None);
     }
 }

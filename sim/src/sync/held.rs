@@ -89,7 +89,7 @@ fn violation(
 }
 
 fn sim_check(a: &Acquire) -> Option<rank::Violation> {
-    let me = ctx::current_task()?;
+    let me = ctx::scheduled()?;
     ctx::with(|c| {
         let (mode, action) = (c.rank_mode, c.rank_action);
         c.task(me);
@@ -151,7 +151,7 @@ pub(crate) fn push(a: Acquire) {
         shared: a.shared,
     };
     if a.sim {
-        if let Some(me) = ctx::current_task() {
+        if let Some(me) = ctx::scheduled() {
             ctx::with(|c| c.task(me).held.push(h));
         }
     } else {
@@ -187,7 +187,7 @@ pub(crate) fn release(id: usize, sim: bool) {
         }
     };
     if sim {
-        if let Some(me) = ctx::current_task() {
+        if let Some(me) = ctx::scheduled() {
             ctx::with(|c| pop(&mut c.task(me).held));
         }
     } else {
@@ -198,7 +198,7 @@ pub(crate) fn release(id: usize, sim: bool) {
 /// Whether the current actor holds lock `id`.
 pub(crate) fn holds(id: usize, sim: bool) -> bool {
     if sim {
-        let Some(me) = ctx::current_task() else {
+        let Some(me) = ctx::scheduled() else {
             return false;
         };
         ctx::with(|c| c.task(me).held.iter().any(|h| h.id == id)).unwrap_or(false)
@@ -211,7 +211,7 @@ pub(crate) fn holds(id: usize, sim: bool) -> bool {
 pub(crate) fn holds_exclusive(id: usize, sim: bool) -> bool {
     let f = |held: &Vec<Held>| held.iter().any(|h| h.id == id && !h.shared);
     if sim {
-        let Some(me) = ctx::current_task() else {
+        let Some(me) = ctx::scheduled() else {
             return false;
         };
         ctx::with(|c| f(&c.task(me).held)).unwrap_or(false)
