@@ -57,19 +57,16 @@ pub(crate) fn run_task<F: FnOnce() -> T, T>(name: impl Into<String>, f: F) -> Op
             panic::resume_unwind(payload);
         }
     }
-    if result.is_err() {
-        // Stop here, before finishing: if this thread finished, shuttle would see the others
-        // blocked and report its own deadlock before asking the driver.
-        let stop = ctx::with(|c| {
-            c.failing_done |= c.failing_task == Some(me);
-            c.stopping
-        });
-        if stop == Some(true) {
-            sched_point();
-        }
-    }
+    let failed = result.is_err() && ctx::with(|c| {
+        c.failing_done |= c.failing_task == Some(me);
+        c.stopping
+    }) == Some(true);
     ctx::with(|c| c.task(me).finished = true);
-    wait::check_after_finish();
+    if failed || wait::check_after_finish() {
+        // Stop here, before finishing: if this thread finished, shuttle would see the others
+        // blocked and report its own deadlock before asking the driver to stop.
+        sched_point();
+    }
     result.ok()
 }
 

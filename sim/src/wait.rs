@@ -190,12 +190,16 @@ pub(crate) fn notify(id: usize) {
 }
 
 /// Called when a thread finishes: if every thread left is blocked, nothing can wake them.
-pub(crate) fn check_after_finish() {
+/// Returns whether that is a deadlock (recorded as the execution's failure).
+pub(crate) fn check_after_finish() -> bool {
     ctx::with(|c| {
         let live = c.tasks.iter().any(|t| t.started && !t.finished);
-        if live && !c.stopping && all_blocked(c) {
+        let dead = live && !c.stopping && all_blocked(c);
+        if dead {
             let message = report(c);
             c.fail(FailureKind::Deadlock, message, None);
         }
-    });
+        dead
+    })
+    .unwrap_or(false)
 }
