@@ -49,4 +49,22 @@ pub fn run(scenario: Scenario, variant: Variant) {
     swarm::record_output(sim::runner::fnv1a(artifact.iter().copied()));
     swarm::record_artifact(artifact);
     validate(&t, &traces, &ghost);
+    pressure(&t);
+}
+
+/// Harness self-check: the tiny capacities drawn by the knobs must make every execution hit
+/// the buffer boundary, allocate, and recycle a buffer through the free list.
+fn pressure(t: &Trace) {
+    let _g = t.lock.lock();
+    let q = t.queues();
+    let ok = q.boundary_flushes > 0 && q.reuses > 0 && q.allocations > 0;
+    sim::invariant!(
+        ok,
+        "harness",
+        "the knobs did not exercise the buffer paths (boundary flushes {}, free-list reuses {}, allocations {}): \
+         capacities are not tiny enough",
+        q.boundary_flushes,
+        q.reuses,
+        q.allocations
+    );
 }

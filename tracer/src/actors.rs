@@ -96,15 +96,17 @@ pub fn poller(t: &Trace) -> Ghost {
     w.ghost
 }
 
-/// The reader goroutine of session `s` (1-based): `ReadTrace` until nil, copying each chunk
-/// out and "writing" it with a syscall event. Returns the trace bytes and its ghost log.
-pub fn reader(t: &Trace, s: u64) -> (Vec<u8>, Ghost) {
-    let g = goid::READER + s - 1;
+/// Chunks of trace bytes, each with its place in the order `ReadTrace` handed them out.
+pub type Chunks = Vec<(u64, Vec<u8>)>;
+
+/// A reader goroutine (`g`, see [`goid::reader`]): `ReadTrace` until nil, copying each chunk
+/// out and "writing" it with a syscall event. Returns its chunks and its ghost log.
+pub fn reader(t: &Trace, g: u64) -> (Chunks, Ghost) {
     let p = t.p_reader();
     let mut w = Writer { goid: g, gslot: Some(t.reader_slot(g)), p: Some(p), ..Writer::default() };
     let mut out = Vec::new();
     loop {
-        if t.cfg.variant == Variant::V1_4 && !t.footer_written_racy.load(Ordering::SeqCst) && !t.shutdown.load(Ordering::SeqCst) {
+        if t.cfg.variant == Variant::V1_4 && t.drain_first() {
             t.read_cpu(&mut w);
         }
         let r = {
@@ -114,11 +116,11 @@ pub fn reader(t: &Trace, s: u64) -> (Vec<u8>, Ghost) {
         };
         match r {
             Read::Data(bytes) => {
-                out.extend_from_slice(&bytes);
+                out.push((t.chunks.fetch_add(1, Ordering::SeqCst), bytes.clone()));
                 t.delivered.fetch_add(bytes.len() as u64, Ordering::SeqCst);
                 t.emit(&mut w, ev::EV_GO_SYS_CALL, &[], Some(&start_pcs(g)));
             }
-            Read::Park => park(t, &mut w, s),
+            Read::Park => park(t, &mut w),
             Read::Nil => break,
         }
     }
@@ -128,7 +130,7 @@ pub fn reader(t: &Trace, s: u64) -> (Vec<u8>, Ghost) {
 /// `gopark(traceReaderParkCallback)`: `GoBlock`, then the callback publishes the reader and
 /// re-checks `traceReader` (declining to park if work arrived meanwhile), then sleeps until the
 /// poller readies it; `GoStart` when it runs again.
-fn park(t: &Trace, w: &mut Writer, s: u64) {
+fn park(t: &Trace, w: &mut Writer) {
     let p = t.p_reader();
     let slot = t.reader_slot(w.goid);
     t.emit(w, ev::EV_GO_BLOCK, &[], Some(&start_pcs(w.goid)));
@@ -138,11 +140,21 @@ fn park(t: &Trace, w: &mut Writer, s: u64) {
         let seq = t.next_seq(slot);
         t.emit(w, ev::EV_GO_UNBLOCK, &[w.goid, seq], Some(&start_pcs(w.goid)));
     } else {
-        t.parkers[s as usize - 1].park();
+        t.parkers[(w.goid - goid::READER) as usize].park();
     }
     let seq = t.next_seq(slot);
     let _p = t.world.acquire_p();
     t.event_on_p(w, p, ev::EV_GO_START, &[w.goid, seq], None);
+}
+
+/// `runtime/trace.Start`'s `go func() { for { ReadTrace() ... } }`: creates reader `k` of
+/// session `s` (its `GoCreate`) and spawns it.
+fn spawn_reader(t: &sim::sync::Arc<Trace>, w: &mut Writer, s: u64, k: u64) -> sim::thread::JoinHandle<(Chunks, Ghost)> {
+    let rg = goid::reader(s, k);
+    t.emit(w, ev::EV_GO_CREATE, &[rg, t.stacks.put(&start_pcs(rg))], Some(&start_pcs(0)));
+    let tr = t.clone();
+    let name = if k == 0 { format!("reader-{s}") } else { format!("reader-{s}b") };
+    sim::thread::spawn(&name, move || reader(&tr, rg))
 }
 
 /// The controller (`runtime/trace.Start`/`Stop` in a loop): each session starts tracing, creates
@@ -154,26 +166,24 @@ pub fn controller(t: &sim::sync::Arc<Trace>, pause: usize) -> (Vec<Vec<u8>>, Gho
     let mut ghost = Ghost::default();
     for s in 1..=t.cfg.sessions as u64 {
         t.start_trace(&mut w).expect("the controller starts tracing only when it is off");
-        let rg = goid::READER + s - 1;
-        t.emit(&mut w, ev::EV_GO_CREATE, &[rg, t.stacks.put(&start_pcs(rg))], Some(&start_pcs(0)));
-        let tr = t.clone();
-        let h = sim::thread::spawn(&format!("reader-{s}"), move || reader(&tr, s));
+        let readers = if t.cfg.variant == Variant::V1_6 { 2 } else { 1 };
+        let hs: Vec<_> = (0..readers).map(|k| spawn_reader(t, &mut w, s, k)).collect();
         for _ in 0..pause {
             sim::thread::yield_now();
         }
         t.stop_trace(&mut w);
         let at_stop = t.delivered.load(Ordering::SeqCst);
-        let (bytes, g) = h.join();
+        let mut chunks = Chunks::new();
+        for h in hs {
+            let (c, g) = h.join();
+            chunks.extend(c);
+            ghost.merge(g);
+        }
         let after = t.delivered.load(Ordering::SeqCst);
-        sim::invariant!(
-            after == at_stop,
-            "I14",
-            "{} bytes reached the output after StopTrace returned in session {s}",
-            after - at_stop
-        );
+        sim::invariant!(after == at_stop, "I14", "{} bytes reached the output after StopTrace returned in session {s}", after - at_stop);
         t.delivered.store(0, Ordering::SeqCst);
-        traces.push(bytes);
-        ghost.merge(g);
+        chunks.sort_by_key(|c| c.0);
+        traces.push(chunks.into_iter().flat_map(|c| c.1).collect());
     }
     t.done.store(true, Ordering::SeqCst);
     ghost.merge(w.ghost);

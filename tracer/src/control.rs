@@ -27,6 +27,7 @@ impl Trace {
         }
         let session = self.session.load(Ordering::SeqCst) + 1;
         self.session.store(session, Ordering::SeqCst);
+        self.cleaned.store(false, Ordering::SeqCst);
         w.starting = true;
         self.cpu.log_read.store(session, Ordering::SeqCst);
         self.cpu.log_write.store(session, Ordering::SeqCst);
@@ -115,5 +116,6 @@ impl Trace {
         self.strings.reset_quiesced(self);
         self.shutdown.store(false, Ordering::SeqCst);
         self.cpu.log_read.store(0, Ordering::SeqCst);
+        self.cleaned.store(true, Ordering::SeqCst);
     }
 }

@@ -3,7 +3,7 @@
 //! no P; `enabled` is re-checked once the buffer is held (variant V1.11 skips the re-check).
 
 use crate::buf::TraceBuf;
-use crate::ghost::{Ghost, GhostEvent};
+use crate::ghost::{Ghost, GhostEvent, GhostStack};
 use crate::state::Trace;
 use crate::variant::Variant;
 use crate::wire::{enc, ev};
@@ -31,13 +31,13 @@ impl Trace {
     #[allow(clippy::too_many_arguments)]
     pub fn write_event(&self, w: &mut Writer, slot: &mut Option<Box<TraceBuf>>, pid: i32, typ: u8, args: &[u64], pcs: Option<&[u64]>) {
         self.ensure_room(w.goid, slot, pid, enc::EVENT_BYTES_MAX);
-        let stack = pcs.map(|p| self.stacks.put(p));
+        let stack = pcs.map(|p| GhostStack::new(self.stacks.put(p), p));
         let ts = self.tick();
         let b = slot.as_mut().expect("ensure_room leaves a buffer");
         let d = b.delta(ts);
-        enc::event(&mut b.bytes, typ, d, args, stack);
+        enc::event(&mut b.bytes, typ, d, args, stack.map(|s| s.id));
         let session = self.session.load(Ordering::SeqCst);
-        w.ghost.events.push(GhostEvent { session, pid, ts, typ });
+        w.ghost.events.push(GhostEvent { session, pid, ts, typ, stack });
     }
 
     /// An event on P `p`, which the caller holds (or the world is stopped by it). Returns
@@ -90,13 +90,13 @@ impl Trace {
         let slot = self.p_buf(p);
         let key_id = self.strings.intern(self, w.goid, slot, p as i32, key);
         self.ensure_room(w.goid, slot, p as i32, enc::EVENT_BYTES_MAX + enc::BYTES_PER_NUMBER + msg.len());
-        let stack = self.stacks.put(pcs);
+        let stack = GhostStack::new(self.stacks.put(pcs), pcs);
         let ts = self.tick();
         let b = slot.as_mut().expect("ensure_room leaves a buffer");
         let d = b.delta(ts);
-        enc::user_log(&mut b.bytes, d, 0, key_id, stack, msg);
+        enc::user_log(&mut b.bytes, d, 0, key_id, stack.id, msg);
         let session = self.session.load(Ordering::SeqCst);
-        w.ghost.events.push(GhostEvent { session, pid: p as i32, ts, typ: ev::EV_USER_LOG });
+        w.ghost.events.push(GhostEvent { session, pid: p as i32, ts, typ: ev::EV_USER_LOG, stack: Some(stack) });
         self.ps[p].has_buf.store(true, Ordering::SeqCst);
         true
     }

@@ -25,9 +25,19 @@ impl Trace {
         let q = self.queues();
         if let Some(b) = old {
             q.full.push_back(b);
+            q.boundary_flushes += 1;
             self.full_len.fetch_add(1, Ordering::SeqCst);
         }
-        let mut b = q.empty.pop().unwrap_or_else(|| TraceBuf::new(self.cfg.buf_bytes));
+        let mut b = match q.empty.pop() {
+            Some(b) => {
+                q.reuses += 1;
+                b
+            }
+            None => {
+                q.allocations += 1;
+                TraceBuf::new(self.cfg.buf_bytes)
+            }
+        };
         b.reset(self.buf_id(), pid);
         let ts = self.tick();
         enc::batch(&mut b.bytes, pid, ts);

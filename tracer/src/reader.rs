@@ -43,9 +43,21 @@ impl Trace {
         g
     }
 
-    /// Whether `readTrace0` drains before locking (go1.21; V1.4 drains before taking the P).
-    fn drain_first(&self) -> bool {
-        !self.footer_written_racy.load(Ordering::SeqCst) && !self.shutdown.load(Ordering::SeqCst)
+    /// `readTrace0`'s unlocked guard `!footerWritten && !shutdown` (go1.21 `trace.go:571-577`).
+    /// Go's comment says both are only mutated by this goroutine or under STW; `shutdown=false`
+    /// is in fact stored by `StopTrace`'s cleanup with the world running. The claim that makes it
+    /// safe (§A.8): whenever the guard could read that store, `footerWritten` is already true.
+    pub(crate) fn drain_first(&self) -> bool {
+        let footer = self.footer_written_racy.load(Ordering::SeqCst);
+        let drain = !footer && !self.shutdown.load(Ordering::SeqCst);
+        sim::invariant!(
+            !(drain && self.cleaned.load(Ordering::SeqCst)),
+            "I11",
+            "{} read shutdown=false stored by StopTrace's cleanup while footerWritten=false, and would drain a closed \
+             profBuf: the unlocked guard of readTrace0 is stale",
+            sim::thread::current_name()
+        );
+        drain
     }
 
     /// `readTrace0`, run by the reader holding its P (except V1.4's early drain).

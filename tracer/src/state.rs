@@ -43,6 +43,11 @@ pub struct Queues {
     pub reading: Option<Box<TraceBuf>>,
     pub header_written: bool,
     pub footer_written: bool,
+    /// Ghost counters: flushes forced by a full buffer, buffers reused from the free list,
+    /// buffers allocated. Scenarios check that tiny capacities exercise all three.
+    pub boundary_flushes: u64,
+    pub reuses: u64,
+    pub allocations: u64,
 }
 
 /// One P's trace state (`p.trace`).
@@ -76,13 +81,17 @@ pub struct Trace {
     pub cpu: Cpu,
     /// Per-goroutine `traceseq`, indexed by goroutine slot.
     pub gseq: Vec<AtomicU64>,
-    /// One park slot per session's reader goroutine.
+    /// One park slot per reader goroutine (two per session: V1.6 runs a second reader).
     pub parkers: Vec<Parker>,
     pub next_buf_id: AtomicU64,
     /// Bytes the reader has delivered (I14 compares it before and after StopTrace returns).
     pub delivered: AtomicU64,
+    /// Chunks handed out by `ReadTrace`, in order (the readers' chunks merge by it).
+    pub chunks: AtomicU64,
     /// The poller may stop (the controller finished every session).
     pub done: AtomicBool,
+    /// `StopTrace`'s cleanup ran for the current session (ghost, for the I11 claim).
+    pub cleaned: AtomicBool,
 }
 
 // SAFETY: every UnsafeCell field is reached only through the checked accessors below, which
@@ -95,8 +104,14 @@ pub mod goid {
     pub const CONTROLLER: u64 = 1;
     /// Emitter `i` runs goroutine `EMITTER + i`.
     pub const EMITTER: u64 = 10;
-    /// The reader of session `s` is goroutine `READER + s`.
+    /// Reader `k` (0, or 1 for V1.6's second reader) of session `s` (1-based) is goroutine
+    /// `READER + 2 * (s - 1) + k`.
     pub const READER: u64 = 100;
+
+    /// The goroutine of reader `k` of session `s`.
+    pub fn reader(s: u64, k: u64) -> u64 {
+        READER + 2 * (s - 1) + k
+    }
 }
 
 impl Trace {
@@ -104,7 +119,7 @@ impl Trace {
     pub fn new(cfg: Config) -> Self {
         let nps = cfg.emitters + 3;
         let ps = (0..nps).map(|_| PSlot { buf: UnsafeCell::new(None), has_buf: AtomicBool::new(false), session_seen: AtomicU64::new(0) }).collect();
-        let gslots = 1 + cfg.emitters + cfg.sessions;
+        let gslots = 1 + cfg.emitters + 2 * cfg.sessions;
         Self {
             world: World::new(),
             clock: AtomicU64::new(0),
@@ -124,10 +139,12 @@ impl Trace {
             stacks: StackTab::new(cfg.stack_slots),
             cpu: Cpu::new(cfg.sessions, cfg.profbuf_slots),
             gseq: (0..gslots).map(|_| AtomicU64::new(0)).collect(),
-            parkers: (0..cfg.sessions).map(|_| Parker::new("the trace reader")).collect(),
+            parkers: (0..2 * cfg.sessions).map(|_| Parker::new("the trace reader")).collect(),
             next_buf_id: AtomicU64::new(1),
             delivered: AtomicU64::new(0),
+            chunks: AtomicU64::new(0),
             done: AtomicBool::new(false),
+            cleaned: AtomicBool::new(false),
             cfg,
         }
     }

@@ -27,13 +27,48 @@ fn seen(session: u64, d: &Decoded) -> Seen {
                 continue;
             }
             ts += raw.args.first().copied().unwrap_or(0);
-            out.events.push(GhostEvent { session, pid: b.p as i32, ts, typ: raw.typ });
+            out.events.push(GhostEvent { session, pid: b.p as i32, ts, typ: raw.typ, stack: None });
             if raw.typ == ev::EV_CPU_SAMPLE {
                 out.samples.push(raw.args[1]);
             }
         }
     }
     out
+}
+
+/// The stack definitions of a trace: id → PCs (the first definition; duplicates are I5 in check).
+fn definitions(d: &Decoded) -> BTreeMap<u64, Vec<u64>> {
+    let mut defs = BTreeMap::new();
+    for raw in d.events.iter().filter(|r| r.typ == ev::EV_STACK) {
+        let pcs = raw.args.get(2..).unwrap_or_default().chunks_exact(4).map(|f| f[0]).collect();
+        defs.entry(raw.args.first().copied().unwrap_or(0)).or_insert(pcs);
+    }
+    defs
+}
+
+/// I5 against the ghost: every stack an event referenced is defined, with the PCs it was put with.
+fn stacks_as_put(session: u64, ghost: &Ghost, d: &Decoded) -> Result<(), String> {
+    let defs = definitions(d);
+    for e in ghost.events.iter().filter(|e| e.session == session) {
+        let Some(s) = e.stack else { continue };
+        match defs.get(&s.id) {
+            None => {
+                return Err(format!(
+                    "I5 violated: stack {} of {} at ts {} on P {} is referenced but never defined (put after the table was dumped)",
+                    s.id, ev::name(e.typ), e.ts, e.pid
+                ))
+            }
+            Some(pcs) if pcs.as_slice() != s.pcs() => {
+                return Err(format!(
+                    "I5 violated: stack {} of {} at ts {} on P {} was put with PCs {:x?} but is defined with {:x?} \
+                     (the table was reset while writers were live, so ids were reused)",
+                    s.id, ev::name(e.typ), e.ts, e.pid, s.pcs(), pcs
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
 }
 
 fn exactly_once(session: u64, ghost: &Ghost, seen: &Seen) -> Result<(), String> {
@@ -71,15 +106,33 @@ fn samples_once(t: &Trace, session: u64, ghost: &Ghost, seen: &Seen) -> Result<(
     Ok(())
 }
 
+fn invariant_number(v: &wire::Violation) -> u32 {
+    v.invariant.trim_start_matches('I').parse().unwrap_or(u32::MAX)
+}
+
+/// One line per invariant broken (its first violation, and how many more), by invariant number.
+fn summarize(violations: &[wire::Violation]) -> String {
+    let mut groups: BTreeMap<u32, (&wire::Violation, usize)> = BTreeMap::new();
+    for v in violations {
+        groups.entry(invariant_number(v)).or_insert((v, 0)).1 += 1;
+    }
+    let lines: Vec<String> = groups
+        .values()
+        .map(|(v, n)| if *n > 1 { format!("{v} (and {} more {} violations)", n - 1, v.invariant) } else { v.to_string() })
+        .collect();
+    lines.join("\n")
+}
+
 /// Judges session `session` (1-based) of an execution: returns the first violation found.
 pub fn validate_session(t: &Trace, session: u64, bytes: &[u8], ghost: &Ghost) -> Result<(), String> {
-    let violations = wire::check::check_bytes(bytes).map_err(|e| format!("the trace does not decode: {e}"))?;
-    if !violations.is_empty() {
-        let lines: Vec<String> = violations.iter().map(|v| v.to_string()).collect();
-        return Err(lines.join("\n"));
+    let d = wire::dec::decode_lenient(bytes).map_err(|e| format!("the trace does not decode: {e}"))?;
+    let violations = wire::check(&d);
+    let as_put = stacks_as_put(session, ghost, &d).err();
+    if !violations.is_empty() || as_put.is_some() {
+        let structural = (!violations.is_empty()).then(|| summarize(&violations));
+        return Err([as_put, structural].into_iter().flatten().collect::<Vec<_>>().join("\n"));
     }
     wire::parse(bytes).map_err(|e| format!("Go's go1.21 parser rejects the trace: {e}"))?;
-    let d = wire::decode(bytes).map_err(|e| format!("the trace does not decode: {e}"))?;
     let seen = seen(session, &d);
     exactly_once(session, ghost, &seen)?;
     samples_once(t, session, ghost, &seen)
