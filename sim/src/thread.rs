@@ -136,3 +136,17 @@ pub fn note(line: &str) {
         eprintln!("{line}");
     }
 }
+
+std::thread_local! {
+    static NATIVE_ID: u64 = NEXT_NATIVE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+static NEXT_NATIVE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1 << 32);
+
+/// A small nonzero id of the current actor: its shuttle task inside a simulation, its OS thread
+/// outside. For ownership assertions (Go's "this M owns that P").
+pub fn current_id() -> u64 {
+    match ctx::current_task() {
+        Some(t) => t as u64 + 1,
+        None => NATIVE_ID.with(|id| *id),
+    }
+}

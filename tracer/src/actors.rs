@@ -32,7 +32,7 @@ pub fn emitter(t: &Trace, i: usize, plan: &EmitterPlan) -> Ghost {
             continue;
         }
         t.may_flush(w.goid);
-        let _p = t.world.acquire_p();
+        let _p = t.acquire_p(i);
         t.start_on_p(&mut w, i);
         if j % 2 == 0 {
             t.event_on_p(&mut w, i, ev::EV_GO_SYS_CALL, &[], Some(pcs));
@@ -81,7 +81,7 @@ pub fn poller(t: &Trace) -> Ghost {
             Some(g) => {
                 let seq = t.next_seq(t.reader_slot(g));
                 {
-                    let _p = t.world.acquire_p();
+                    let _p = t.acquire_p(p);
                     t.start_on_p(&mut w, p);
                     t.event_on_p(&mut w, p, ev::EV_GO_UNBLOCK, &[g, seq], Some(&start_pcs(0)));
                 }
@@ -102,7 +102,7 @@ pub type Chunks = Vec<(u64, Vec<u8>)>;
 /// A reader goroutine (`g`, see [`goid::reader`]): `ReadTrace` until nil, copying each chunk
 /// out and "writing" it with a syscall event. Returns its chunks and its ghost log.
 pub fn reader(t: &Trace, g: u64) -> (Chunks, Ghost) {
-    let p = t.p_reader();
+    let p = t.p_of_reader(g);
     let mut w = Writer { goid: g, gslot: Some(t.reader_slot(g)), p: Some(p), ..Writer::default() };
     let mut out = Vec::new();
     loop {
@@ -110,7 +110,7 @@ pub fn reader(t: &Trace, g: u64) -> (Chunks, Ghost) {
             t.read_cpu(&mut w);
         }
         let r = {
-            let _p = t.world.acquire_p();
+            let _p = t.acquire_p(p);
             t.start_on_p(&mut w, p);
             t.read_trace0(&mut w)
         };
@@ -131,7 +131,7 @@ pub fn reader(t: &Trace, g: u64) -> (Chunks, Ghost) {
 /// re-checks `traceReader` (declining to park if work arrived meanwhile), then sleeps until the
 /// poller readies it; `GoStart` when it runs again.
 fn park(t: &Trace, w: &mut Writer) {
-    let p = t.p_reader();
+    let p = t.p_of_reader(w.goid);
     let slot = t.reader_slot(w.goid);
     t.emit(w, ev::EV_GO_BLOCK, &[], Some(&start_pcs(w.goid)));
     let published = t.reader.compare_exchange(0, w.goid, Ordering::SeqCst, Ordering::SeqCst).is_ok();
@@ -143,7 +143,7 @@ fn park(t: &Trace, w: &mut Writer) {
         t.parkers[(w.goid - goid::READER) as usize].park();
     }
     let seq = t.next_seq(slot);
-    let _p = t.world.acquire_p();
+    let _p = t.acquire_p(p);
     t.event_on_p(w, p, ev::EV_GO_START, &[w.goid, seq], None);
 }
 

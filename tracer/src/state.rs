@@ -22,7 +22,7 @@ use std::collections::VecDeque;
 /// Sizes and toggles of one tracer instance.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// Emitter Ps (the controller, reader and poller get one P each after them).
+    /// Emitter Ps (the controller, reader, poller and a second reader get one P each after them).
     pub emitters: usize,
     /// Bytes per trace buffer.
     pub buf_bytes: usize,
@@ -57,6 +57,21 @@ pub struct PSlot {
     pub has_buf: AtomicBool,
     /// The session whose ProcStart this P has emitted.
     pub session_seen: AtomicU64,
+    /// Ghost: the actor holding this P (0: none), for the ownership assertion on `buf`.
+    owner: UnsafeCell<u64>,
+}
+
+/// A held P (Go's `acquirem` + `p`): a shared hold on the world, owning P `p`.
+pub struct PGuard<'a> {
+    slot: &'a PSlot,
+    _world: sim::sync::RwLockGuard<'a>,
+}
+
+impl Drop for PGuard<'_> {
+    fn drop(&mut self) {
+        // SAFETY: only the actor holding the P writes its owner.
+        unsafe { *self.slot.owner.get() = 0 };
+    }
 }
 
 /// The tracer; see the module docs.
@@ -117,8 +132,8 @@ pub mod goid {
 impl Trace {
     /// A tracer, built inside the execution (its primitives pick the backend then).
     pub fn new(cfg: Config) -> Self {
-        let nps = cfg.emitters + 3;
-        let ps = (0..nps).map(|_| PSlot { buf: UnsafeCell::new(None), has_buf: AtomicBool::new(false), session_seen: AtomicU64::new(0) }).collect();
+        let nps = cfg.emitters + 4;
+        let ps = (0..nps).map(|_| PSlot { buf: UnsafeCell::new(None), has_buf: AtomicBool::new(false), session_seen: AtomicU64::new(0), owner: UnsafeCell::new(0) }).collect();
         let gslots = 1 + cfg.emitters + 2 * cfg.sessions;
         Self {
             world: World::new(),
@@ -162,6 +177,15 @@ impl Trace {
         self.cfg.emitters + 2
     }
 
+    /// The P of reader goroutine `g`: V1.6's second reader runs on a P of its own.
+    pub fn p_of_reader(&self, g: u64) -> usize {
+        if (g - goid::READER) % 2 == 0 {
+            self.cfg.emitters + 1
+        } else {
+            self.cfg.emitters + 3
+        }
+    }
+
     /// The trace clock (`traceClockNow`): a global logical clock, strictly increasing.
     pub fn tick(&self) -> u64 {
         self.clock.fetch_add(1, Ordering::SeqCst) + 1
@@ -183,14 +207,26 @@ impl Trace {
         unsafe { &mut *self.queues.get() }
     }
 
-    /// P `p`'s buffer slot: asserts the caller holds a P (or stopped the world).
+    /// Takes P `p` (waits while the world is stopped) and records the caller as its owner.
+    #[track_caller]
+    pub fn acquire_p(&self, p: usize) -> PGuard<'_> {
+        let world = self.world.acquire_p();
+        let slot = &self.ps[p];
+        // SAFETY: in the model each P has one actor; the owner field is ghost state it alone writes.
+        unsafe { *slot.owner.get() = sim::thread::current_id() };
+        PGuard { slot, _world: world }
+    }
+
+    /// P `p`'s buffer slot: asserts the caller owns P `p` (or stopped the world).
     #[allow(clippy::mut_from_ref)]
     #[track_caller]
     pub fn p_buf(&self, p: usize) -> &mut Option<Box<TraceBuf>> {
+        // SAFETY: ghost read; a wrong owner is exactly what the assertion reports.
+        let owner = unsafe { *self.ps[p].owner.get() };
         sim::invariant!(
-            self.world.held_by_me(),
+            self.world.stopped_by_me() || (owner == sim::thread::current_id() && self.world.held_by_me()),
             "I11",
-            "{} touches P {p}'s trace buffer without holding a P or stopping the world",
+            "{} touches P {p}'s trace buffer without owning P {p} or stopping the world",
             sim::thread::current_name()
         );
         // SAFETY: the P holder (or the STW holder) is the only accessor.

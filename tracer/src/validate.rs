@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 /// Events as they appear in the output: `(pid, ts) → type`, plus CPU samples' real timestamps.
 struct Seen {
     events: Vec<GhostEvent>,
+    /// Where each of `events` is: byte offset and batch index.
+    at: Vec<(usize, usize)>,
     samples: Vec<u64>,
 }
 
@@ -19,8 +21,8 @@ fn structural(typ: u8) -> bool {
 }
 
 fn seen(session: u64, d: &Decoded) -> Seen {
-    let mut out = Seen { events: Vec::new(), samples: Vec::new() };
-    for b in &d.batches {
+    let mut out = Seen { events: Vec::new(), at: Vec::new(), samples: Vec::new() };
+    for (bi, b) in d.batches.iter().enumerate() {
         let mut ts = b.ts;
         for raw in &d.events[b.events.clone()] {
             if structural(raw.typ) {
@@ -28,6 +30,7 @@ fn seen(session: u64, d: &Decoded) -> Seen {
             }
             ts += raw.args.first().copied().unwrap_or(0);
             out.events.push(GhostEvent { session, pid: b.p as i32, ts, typ: raw.typ, stack: None });
+            out.at.push((raw.off, bi));
             if raw.typ == ev::EV_CPU_SAMPLE {
                 out.samples.push(raw.args[1]);
             }
@@ -76,17 +79,20 @@ fn exactly_once(session: u64, ghost: &Ghost, seen: &Seen) -> Result<(), String> 
     for e in ghost.events.iter().filter(|e| e.session == session) {
         want.insert((e.pid, e.ts), e.typ);
     }
-    let mut got: BTreeMap<(i32, u64), u8> = BTreeMap::new();
-    for e in &seen.events {
-        if got.insert((e.pid, e.ts), e.typ).is_some() {
-            return Err(format!("I2 violated: {} at ts {} on P {} appears twice in the output", ev::name(e.typ), e.ts, e.pid));
+    let mut got: BTreeMap<(i32, u64), (u8, usize, usize)> = BTreeMap::new();
+    for (e, &(off, b)) in seen.events.iter().zip(&seen.at) {
+        if let Some((_, first, _)) = got.insert((e.pid, e.ts), (e.typ, off, b)) {
+            return Err(format!(
+                "I2 violated at byte {off} (batch {b}, p={}): {} at ts {} appears twice in the output (first at byte {first}): a batch was delivered twice",
+                e.pid, ev::name(e.typ), e.ts
+            ));
         }
     }
     if let Some(((pid, ts), typ)) = want.iter().find(|(k, _)| !got.contains_key(k)) {
         return Err(format!("I2 violated: {} written at ts {ts} into P {pid}'s buffer never reached the output (a lost buffer or event)", ev::name(*typ)));
     }
-    if let Some(((pid, ts), typ)) = got.iter().find(|(k, _)| !want.contains_key(k)) {
-        return Err(format!("I2 violated: the output holds {} at ts {ts} on P {pid} that no actor committed", ev::name(*typ)));
+    if let Some(((pid, ts), (typ, off, b))) = got.iter().find(|(k, _)| !want.contains_key(k)) {
+        return Err(format!("I2 violated at byte {off} (batch {b}, p={pid}): the output holds {} at ts {ts} that no actor committed", ev::name(*typ)));
     }
     Ok(())
 }
