@@ -40,8 +40,16 @@ pub fn run(scenario: Scenario, variant: Variant) {
     let knobs = Knobs::draw(scenario, &mut sw);
     sw.fixed("variant", variant.name());
     let t = Arc::new(Trace::new(knobs.config(variant)));
-    let workers = spawn_workers(&t, &knobs);
-    let (traces, mut ghost) = actors::controller(&t, knobs.pause);
+    // TestTraceStressStartStop runs its workload in the background from the start; the other
+    // two tests create theirs once tracing started.
+    let background = scenario == Scenario::TraceStressStartStop;
+    let mut workers = if background { spawn_workers(&t, &knobs) } else { Vec::new() };
+    let tw = t.clone();
+    let (traces, mut ghost) = actors::controller(&t, knobs.pause, |s| {
+        if !background && s == 1 {
+            workers = spawn_workers(&tw, &knobs);
+        }
+    });
     for h in workers {
         ghost.merge(h.join());
     }

@@ -160,7 +160,8 @@ fn spawn_reader(t: &sim::sync::Arc<Trace>, w: &mut Writer, s: u64, k: u64) -> si
 /// The controller (`runtime/trace.Start`/`Stop` in a loop): each session starts tracing, creates
 /// its reader, lets the workload run for `pause` yields, and stops. Returns every session's
 /// trace bytes and the merged ghost logs of the controller and readers.
-pub fn controller(t: &sim::sync::Arc<Trace>, pause: usize) -> (Vec<Vec<u8>>, Ghost) {
+/// `started(s)` runs right after session `s` started tracing (the test creating its workload).
+pub fn controller(t: &sim::sync::Arc<Trace>, pause: usize, mut started: impl FnMut(u64)) -> (Vec<Vec<u8>>, Ghost) {
     let mut w = Writer { goid: goid::CONTROLLER, gslot: Some(0), p: Some(t.p_controller()), ..Writer::default() };
     let mut traces = Vec::new();
     let mut ghost = Ghost::default();
@@ -168,6 +169,7 @@ pub fn controller(t: &sim::sync::Arc<Trace>, pause: usize) -> (Vec<Vec<u8>>, Gho
         t.start_trace(&mut w).expect("the controller starts tracing only when it is off");
         let readers = if t.cfg.variant == Variant::V1_6 { 2 } else { 1 };
         let hs: Vec<_> = (0..readers).map(|k| spawn_reader(t, &mut w, s, k)).collect();
+        started(s);
         for _ in 0..pause {
             sim::thread::yield_now();
         }
