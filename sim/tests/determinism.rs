@@ -50,7 +50,8 @@ fn handoff() {
 /// Distinct decision lists and outputs over the executions of `cfg` (the check is only worth
 /// something if the seeds explore different schedules).
 fn variety(cfg: &RunConfig) -> (usize, usize) {
-    let seen: Rc<RefCell<(BTreeSet<u64>, BTreeSet<Option<u64>>)>> = Rc::default();
+    type Seen = (BTreeSet<u64>, BTreeSet<Option<u64>>);
+    let seen: Rc<RefCell<Seen>> = Rc::default();
     let sink = seen.clone();
     run_observed(cfg, handoff, move |r| {
         let mut s = sink.borrow_mut();
