@@ -136,6 +136,18 @@ impl Core {
                 step: run.steps,
             });
         }
+        if let (Some(rec), None) = (&run.plan.replay, &ctx.failure) {
+            if rec.len() > run.decisions.len() {
+                let message = format!(
+                    "replay diverged at step {}: the execution finished but the recording has {} decisions \
+                     (the code changed since the recording, or the scheduler differs)",
+                    run.steps + 1,
+                    rec.len()
+                );
+                let step = run.steps + 1;
+                ctx.failure = Some(Pending { kind: FailureKind::Divergence, message, location: None, step });
+            }
+        }
         let finished = Finished {
             plan: run.plan,
             decisions: run.decisions,

@@ -126,10 +126,15 @@ pub struct SimPanic {
     pub message: String,
 }
 
-/// Panics with a classified failure.
+/// Panics with a classified failure. Inside a simulation the payload is a [`SimPanic`]; on real
+/// threads it is the message itself, so that the standard panic hook prints it (and
+/// [`kind_of`] recovers the kind from its first words).
 #[track_caller]
 pub fn sim_panic(kind: FailureKind, message: String) -> ! {
-    std::panic::panic_any(SimPanic { kind, message })
+    if shuttle::current::try_get_current_task().is_some() {
+        std::panic::panic_any(SimPanic { kind, message })
+    }
+    panic!("{message}")
 }
 
 /// The panic payload of a thread that stops because the execution is stopping; never a failure.
@@ -148,12 +153,23 @@ pub(crate) fn classify(payload: &(dyn std::any::Any + Send)) -> (FailureKind, St
     } else {
         "panic with a non-string payload".to_string()
     };
-    let kind = if text.starts_with("invariant ") {
+    (kind_of(&text), text)
+}
+
+/// The kind a failure message names by its first words (as the simulator's checks word them).
+pub fn kind_of(text: &str) -> FailureKind {
+    let starts = |p: &str| text.starts_with(p);
+    if starts("invariant ") {
         FailureKind::Invariant
+    } else if starts("fatal error: lock ordering problem") {
+        FailureKind::Rank
+    } else if starts("self-deadlock") || starts("deadlock") {
+        FailureKind::Deadlock
+    } else if starts("livelock") {
+        FailureKind::Livelock
     } else {
         FailureKind::Panic
-    };
-    (kind, text)
+    }
 }
 
 /// Checks an invariant of the code under test: on failure the execution fails with kind

@@ -6,7 +6,7 @@
 //! a schedule for every panic. [`install`] lets shuttle install it first, then replaces it.
 
 use crate::ctx;
-use crate::failure::{classify, FailureKind, SimPanic, Stopping};
+use crate::failure::{classify, SimPanic, Stopping};
 use std::panic::{self, PanicHookInfo};
 use std::sync::Once;
 
@@ -39,8 +39,7 @@ fn record(info: &PanicHookInfo<'_>) {
     }
     let (kind, message) = match (payload.downcast_ref::<SimPanic>(), info.payload_as_str()) {
         (Some(p), _) => (p.kind, p.message.clone()),
-        (None, Some(s)) if s.starts_with("invariant ") => (FailureKind::Invariant, s.to_string()),
-        (None, Some(s)) => (FailureKind::Panic, s.to_string()),
+        (None, Some(s)) => (crate::failure::kind_of(s), s.to_string()),
         (None, None) => classify(payload),
     };
     let location = info.location().map(|l| l.to_string());

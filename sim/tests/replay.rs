@@ -110,6 +110,31 @@ fn replaying_against_an_extra_scheduling_point_is_a_divergence_at_a_named_step()
     assert_divergence_names_its_step(&g);
 }
 
+/// The same workers with the final check removed: the execution ends before the recording does.
+fn without_the_check() {
+    let x = Arc::new(Mutex::new(0u32));
+    let workers: Vec<_> = (0..2)
+        .map(|i| {
+            let x = x.clone();
+            sim::thread::spawn(&format!("incr-{i}"), move || {
+                let v = *x.lock();
+                sim::thread::sched_point();
+                *x.lock() = v + 1;
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join();
+    }
+}
+
+#[test]
+fn replaying_against_code_that_finishes_sooner_is_a_divergence_not_a_pass() {
+    let g = replay_against(without_the_check, "check removed");
+    assert_divergence_names_its_step(&g);
+    assert!(g.message.contains("the execution finished"), "{g}");
+}
+
 #[test]
 fn replaying_against_an_extra_thread_is_a_divergence_at_a_named_step() {
     let g = replay_against(|| lost_update_body(false, true), "extra thread");
