@@ -1,7 +1,8 @@
-//! The random walk: a uniform choice among the runnable threads at every step.
+//! The random walk: a uniform choice among the runnable threads at every step. The index is
+//! Lemire's multiply-shift of one 32-bit draw (no division; bias at most n/2^32).
 
 use super::Strategy;
-use rand::{Rng, SeedableRng};
+use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// See the module docs.
@@ -25,6 +26,7 @@ impl Strategy for RandomWalk {
         _yielding: bool,
         _step: u64,
     ) -> Result<usize, String> {
-        Ok(runnable[self.rng.gen_range(0..runnable.len())])
+        let i = (u64::from(self.rng.next_u32()) * runnable.len() as u64) >> 32;
+        Ok(runnable[i as usize])
     }
 }
