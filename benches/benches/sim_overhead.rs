@@ -133,7 +133,10 @@ fn group(c: &mut Criterion, k: u64, n: u64, pct_steps: u64) {
 
 /// Prints the steps per execution of our runner, so `pct_steps` and the README stay honest.
 fn report_steps(k: u64, pct_steps: u64) {
-    for spec in [sim::SchedulerSpec::Random, sim::SchedulerSpec::Pct { depth: 3 }] {
+    for spec in [
+        sim::SchedulerSpec::Random,
+        sim::SchedulerSpec::Pct { depth: 3 },
+    ] {
         let r = sim::run(&sim_cfg(spec, 2_000, pct_steps), move || sim_buffer(k));
         println!(
             "buffer_k{k} {spec}: {:.1} steps/execution",
@@ -146,15 +149,16 @@ fn benches(c: &mut Criterion) {
     report_steps(2, 50);
     report_steps(46, 1000);
     group(c, 2, 1_000, 50);
-    group(c, 46, 100, 1000);
+    group(c, 46, 50, 1000);
 }
 
 criterion_group! {
     name = sim_overhead;
     config = Criterion::default()
-        .sample_size(20)
-        .warm_up_time(Duration::from_millis(1500))
-        .measurement_time(Duration::from_secs(4));
+        .without_plots()
+        .sample_size(15)
+        .warm_up_time(Duration::from_millis(1000))
+        .measurement_time(Duration::from_secs(3));
     targets = benches
 }
 criterion_main!(sim_overhead);

@@ -1,8 +1,10 @@
-//! The `tracesim` command line: `run`, `replay`, `dump`, `list`. Bad arguments are usage errors
-//! (exit 2) reported before anything runs.
+//! The `tracesim` command line: `run`, `stress`, `replay`, `dump`, `list`. Bad arguments are
+//! usage errors (exit 2) reported before anything runs.
 
+use crate::stress_args::StressArgs;
 use crate::{body, run_config, Scenario};
 use clap::{Parser, Subcommand};
+use sim::native::NATIVE_SCHEDULER;
 use sim::{parse_seed, ExecResult, Failure, SchedulerSpec};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -35,6 +37,9 @@ pub enum Command {
         #[arg(long)]
         trace_out: Option<PathBuf>,
     },
+    /// Run scenarios over and over on J jobs, like Go's `stress`: a status line every 5 s, every
+    /// failure saved, exit 1 if any execution failed.
+    Stress(StressArgs),
     /// Replay one execution by its seed (as printed by a failure), or from a saved failure JSON.
     Replay {
         /// An execution seed, or a failure file (`.json`).
@@ -54,7 +59,7 @@ pub enum Command {
     List,
 }
 
-fn parse_variant(s: &str) -> Result<Variant, String> {
+pub(crate) fn parse_variant(s: &str) -> Result<Variant, String> {
     Variant::parse(s).ok_or_else(|| format!("unknown variant {s:?} (see `tracesim list`)"))
 }
 
@@ -64,7 +69,7 @@ pub fn usage(msg: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn scenario(name: &str) -> Result<Scenario, ExitCode> {
+pub(crate) fn scenario(name: &str) -> Result<Scenario, ExitCode> {
     Scenario::parse(name).ok_or_else(|| usage(&format!("unknown scenario {name:?} (see `tracesim list`)")))
 }
 
@@ -89,10 +94,16 @@ fn save_trace(path: Option<&Path>, res: Option<&ExecResult>) -> Result<(), ExitC
     let Some(path) = path else { return Ok(()) };
     match res.and_then(|r| r.artifact.as_deref()) {
         Some(bytes) => match write_trace(path, bytes) {
-            Ok(n) => Ok(println!("trace written to {} ({n} session(s))", path.display())),
+            Ok(n) => {
+                println!("trace written to {} ({n} session(s))", path.display());
+                Ok(())
+            }
             Err(e) => Err(usage(&format!("cannot write {}: {e}", path.display()))),
         },
-        None => Ok(println!("no trace written: the execution kept none")),
+        None => {
+            println!("no trace written: the execution kept none");
+            Ok(())
+        }
     }
 }
 
@@ -140,31 +151,58 @@ fn load_failure(path: &str) -> Result<(Failure, Scenario, Variant), String> {
     Ok((f, sc, var))
 }
 
+fn cmd_stress(a: StressArgs) -> ExitCode {
+    match a.options() {
+        Ok(o) => crate::stress::run(&o),
+        Err(code) => code,
+    }
+}
+
+/// What a replay runs: one execution, by seed or from a saved failure.
+struct ReplayTarget {
+    seed: u64,
+    base: u64,
+    index: u64,
+    scenario: Scenario,
+    variant: Variant,
+    scheduler: SchedulerSpec,
+    decisions: Option<Vec<u32>>,
+}
+
+/// A saved failure (`stress` writes them): same seed, index, base seed and decision list.
+fn replay_file(path: &str) -> Result<ReplayTarget, ExitCode> {
+    let (f, scenario, variant) = load_failure(path).map_err(|e| usage(&e))?;
+    if f.scheduler == NATIVE_SCHEDULER {
+        return Err(usage(&format!("{path} is a native failure (found on OS threads): it is not replayable by seed.\nreplay: {}", f.replay)));
+    }
+    let scheduler = SchedulerSpec::parse(&f.scheduler).map_err(|e| usage(&e))?;
+    Ok(ReplayTarget { seed: f.exec_seed, base: f.base_seed, index: f.index, scenario, variant, scheduler, decisions: Some(f.decisions) })
+}
+
+fn replay_seed(target: &str, scen: Option<String>, variant: Option<Variant>, sched: Option<SchedulerSpec>) -> Result<ReplayTarget, ExitCode> {
+    let seed = parse_seed(target).map_err(|e| usage(&e))?;
+    let name = scen.ok_or_else(|| usage("replay SEED needs --scenario"))?;
+    Ok(ReplayTarget {
+        seed,
+        base: 0,
+        index: 0,
+        scenario: scenario(&name)?,
+        variant: variant.unwrap_or_default(),
+        scheduler: sched.unwrap_or(SchedulerSpec::Random),
+        decisions: None,
+    })
+}
+
 fn cmd_replay(target: &str, scen: Option<String>, variant: Option<Variant>, sched: Option<SchedulerSpec>, out: Option<PathBuf>) -> ExitCode {
-    let (seed, sc, var, sched, decisions) = if target.ends_with(".json") {
-        match load_failure(target) {
-            Ok((f, sc, var)) => match SchedulerSpec::parse(&f.scheduler) {
-                Ok(s) => (f.exec_seed, sc, var, s, Some(f.decisions)),
-                Err(e) => return usage(&e),
-            },
-            Err(e) => return usage(&e),
-        }
-    } else {
-        let seed = match parse_seed(target) {
-            Ok(s) => s,
-            Err(e) => return usage(&e),
-        };
-        let Some(name) = scen else { return usage("replay SEED needs --scenario") };
-        match scenario(&name) {
-            Ok(sc) => (seed, sc, variant.unwrap_or_default(), sched.unwrap_or(SchedulerSpec::Random), None),
-            Err(code) => return code,
-        }
+    let t = match if target.ends_with(".json") { replay_file(target) } else { replay_seed(target, scen, variant, sched) } {
+        Ok(t) => t,
+        Err(code) => return code,
     };
-    let cfg = run_config(sc, var, 0, 1, sched);
-    let res = sim::run_single(&cfg, seed, 0, decisions, body(sc, var));
+    let cfg = run_config(t.scenario, t.variant, t.base, 1, t.scheduler);
+    let res = sim::run_single(&cfg, t.seed, t.index, t.decisions, body(t.scenario, t.variant));
     match &res.failure {
         Some(f) => println!("{f}"),
-        None => println!("execution {} passed ({} steps)", sim::fmt_seed(seed), res.steps),
+        None => println!("execution {} passed ({} steps)", sim::fmt_seed(t.seed), res.steps),
     }
     if let Err(code) = save_trace(out.as_deref(), Some(&res)) {
         return code;
@@ -221,6 +259,7 @@ fn cmd_list() -> ExitCode {
 pub fn main(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Run { scenario, seed, executions, scheduler, variant, trace_out } => cmd_run(&scenario, seed, executions, scheduler, variant, trace_out),
+        Command::Stress(args) => cmd_stress(args),
         Command::Replay { target, scenario, variant, scheduler, trace_out } => cmd_replay(&target, scenario, variant, scheduler, trace_out),
         Command::Dump { file } => cmd_dump(&file),
         Command::List => cmd_list(),

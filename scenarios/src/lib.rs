@@ -2,11 +2,24 @@
 //! `tracesim` CLI and the tests share, and the run configurations they use.
 //!
 //! Module map: [`knobs`] (swarm knobs drawn from the seed), [`body`] (one execution),
-//! [`cli`] (the `tracesim` command line).
+//! [`cli`] (the `tracesim` command line), [`stress`] (`tracesim stress`, with [`shard`] (the
+//! seed space split over machines and jobs), [`board`] (failures and status while it runs),
+//! [`status`] (Go stress's status line), [`save`] (failure files), [`summary`], [`stress_args`]
+//! (its flags)), and
+//! [`corpus`] (the regression corpus).
 
+pub mod board;
 pub mod body;
 pub mod cli;
+pub mod hunt;
+pub mod corpus;
 pub mod knobs;
+pub mod save;
+pub mod shard;
+pub mod status;
+pub mod stress;
+pub mod stress_args;
+pub mod summary;
 
 use sim::{RunConfig, SchedulerSpec};
 use tracer::Variant;

@@ -3,7 +3,11 @@
 
 mod util;
 
+// The regression corpus, in its own module: `cargo test -p scenarios regressions` runs it alone.
+mod regressions;
+
 mod baseline;
 mod canary;
 mod cli;
 mod snapshots;
+mod stress;

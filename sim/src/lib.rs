@@ -18,6 +18,7 @@ mod driver;
 pub mod failure;
 pub mod graph;
 mod hook;
+pub mod native;
 pub mod rank;
 pub mod runner;
 pub mod sched;

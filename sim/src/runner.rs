@@ -250,11 +250,16 @@ fn fold(
     report: &mut RunReport,
     mut fin: Finished,
 ) -> ExecResult {
-    let origin = format!(
-        "execution {} (seed {})",
-        fin.plan.index,
-        fmt_seed(fin.plan.exec_seed)
-    );
+    // Formatted only for executions that took nested ranked locks (a per-execution cost else).
+    let origin = if fin.ctx.edges.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "execution {} (seed {})",
+            fin.plan.index,
+            fmt_seed(fin.plan.exec_seed)
+        )
+    };
     let cycle = fin
         .ctx
         .edges

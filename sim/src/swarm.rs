@@ -3,7 +3,7 @@
 //! from their own ChaCha stream, so they do not perturb the schedule, and inside a simulation
 //! each draw is recorded and printed with the seed as one block.
 
-use crate::ctx;
+use crate::{ctx, native};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::fmt::Display;
@@ -23,10 +23,10 @@ impl Swarm {
         Self { rng, record: false }
     }
 
-    /// The knobs of the running simulated execution, recorded into its failure reports.
+    /// The knobs of the running simulated (or native) execution, recorded into its failure reports.
     pub fn current() -> Self {
         let seed = execution_seed()
-            .expect("Swarm::current outside a simulated execution: use Swarm::from_seed");
+            .expect("Swarm::current outside a simulated or native execution: use Swarm::from_seed");
         Self {
             record: true,
             ..Self::from_seed(seed)
@@ -35,7 +35,9 @@ impl Swarm {
 
     fn note(&self, name: &str, value: &dyn Display) {
         if self.record {
-            ctx::with(|c| c.knobs.push((name.to_string(), value.to_string())));
+            let mut knob = Some((name.to_string(), value.to_string()));
+            ctx::with(|c| c.knobs.extend(knob.take()));
+            native::with_record(|r| r.knobs.extend(knob));
         }
     }
 
@@ -60,18 +62,27 @@ impl Swarm {
     }
 }
 
-/// The seed of the running simulated execution.
+/// The seed of the running simulated execution, or of the native execution whose body runs on
+/// this OS thread ([`crate::native`]).
 pub fn execution_seed() -> Option<u64> {
-    ctx::current_task()?;
-    ctx::with(|c| c.exec_seed)
+    match ctx::current_task() {
+        Some(_) => ctx::with(|c| c.exec_seed),
+        None => native::execution_seed(),
+    }
 }
 
 /// Records a hash of the execution's output, compared by the determinism check.
 pub fn record_output(hash: u64) {
-    ctx::with(|c| c.output_hash = Some(hash));
+    if ctx::with(|c| c.output_hash = Some(hash)).is_none() {
+        native::with_record(|r| r.output_hash = Some(hash));
+    }
 }
 
 /// Keeps bytes the execution produced (a trace file) in its result, for tools that save them.
 pub fn record_artifact(bytes: Vec<u8>) {
-    ctx::with(|c| c.artifact = Some(bytes));
+    let mut bytes = Some(bytes);
+    ctx::with(|c| c.artifact = bytes.take());
+    if bytes.is_some() {
+        native::with_record(|r| r.artifact = bytes);
+    }
 }

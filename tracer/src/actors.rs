@@ -32,13 +32,14 @@ pub fn emitter(t: &Trace, i: usize, plan: &EmitterPlan) -> Ghost {
             continue;
         }
         t.may_flush(w.goid);
-        let _p = t.acquire_p(i);
-        t.start_on_p(&mut w, i);
+        let held = t.acquire_p(i);
+        let own = held.own();
+        t.start_on_p(&mut w, &own);
         if j % 2 == 0 {
-            t.event_on_p(&mut w, i, ev::EV_GO_SYS_CALL, &[], Some(pcs));
+            t.event_on_p(&mut w, &own, ev::EV_GO_SYS_CALL, &[], Some(pcs));
         } else {
             let key = ["alpha", "beta", "gamma"][j % 3];
-            t.user_log_on_p(&mut w, i, key, b"v", pcs);
+            t.user_log_on_p(&mut w, &own, key, b"v", pcs);
         }
     }
     w.ghost
@@ -81,9 +82,9 @@ pub fn poller(t: &Trace) -> Ghost {
             Some(g) => {
                 let seq = t.next_seq(t.reader_slot(g));
                 {
-                    let _p = t.acquire_p(p);
-                    t.start_on_p(&mut w, p);
-                    t.event_on_p(&mut w, p, ev::EV_GO_UNBLOCK, &[g, seq], Some(&start_pcs(0)));
+                    let held = t.acquire_p(p);
+                    t.start_on_p(&mut w, &held.own());
+                    t.event_on_p(&mut w, &held.own(), ev::EV_GO_UNBLOCK, &[g, seq], Some(&start_pcs(0)));
                 }
                 t.parkers[(g - goid::READER) as usize].unpark();
                 woke = true;
@@ -110,8 +111,8 @@ pub fn reader(t: &Trace, g: u64) -> (Chunks, Ghost) {
             t.read_cpu(&mut w);
         }
         let r = {
-            let _p = t.acquire_p(p);
-            t.start_on_p(&mut w, p);
+            let held = t.acquire_p(p);
+            t.start_on_p(&mut w, &held.own());
             t.read_trace0(&mut w)
         };
         match r {
@@ -143,8 +144,8 @@ fn park(t: &Trace, w: &mut Writer) {
         t.parkers[(w.goid - goid::READER) as usize].park();
     }
     let seq = t.next_seq(slot);
-    let _p = t.acquire_p(p);
-    t.event_on_p(w, p, ev::EV_GO_START, &[w.goid, seq], None);
+    let held = t.acquire_p(p);
+    t.event_on_p(w, &held.own(), ev::EV_GO_START, &[w.goid, seq], None);
 }
 
 /// `runtime/trace.Start`'s `go func() { for { ReadTrace() ... } }`: creates reader `k` of

@@ -6,7 +6,7 @@
 //! assertions.
 
 use crate::emit::Writer;
-use crate::state::{goid, Trace};
+use crate::state::{goid, stw_own, POwn, Trace};
 use crate::variant::Variant;
 use crate::wire::ev;
 use sim::sync::atomic::Ordering;
@@ -19,7 +19,7 @@ pub fn start_pcs(g: u64) -> [u64; 1] {
 impl Trace {
     /// `StartTrace`, by the controller goroutine on its P. Err if tracing is already on.
     pub fn start_trace(&self, w: &mut Writer) -> Result<(), &'static str> {
-        let _stw = self.world.stop();
+        let stw = self.world.stop();
         let _sysmon = self.sysmon.lock();
         let _buf = self.buf_lock.lock();
         if self.enabled() || self.shutdown.load(Ordering::SeqCst) {
@@ -39,7 +39,7 @@ impl Trace {
         q.footer_written = false;
         self.footer_written_racy.store(false, Ordering::SeqCst);
         self.strings.reset_quiesced(self);
-        self.snapshot(w);
+        self.snapshot(w, &stw_own(&stw, self.p_controller()));
         self.set_enabled(true);
         w.starting = false;
         Ok(())
@@ -47,20 +47,20 @@ impl Trace {
 
     /// The goroutine snapshot: `GoCreate` for every goroutine, then `ProcStart` and `GoStart`
     /// for the caller.
-    fn snapshot(&self, w: &mut Writer) {
-        let p = self.p_controller();
+    fn snapshot(&self, w: &mut Writer, own: &POwn<'_>) {
+        let p = own.p();
         let mut gs = vec![goid::CONTROLLER];
         gs.extend((0..self.cfg.emitters as u64).map(|i| goid::EMITTER + i));
         let here = start_pcs(0);
         for g in gs {
             let new_stack = self.stacks.put(&start_pcs(g));
-            self.event_on_p(w, p, ev::EV_GO_CREATE, &[g, new_stack], Some(&here));
+            self.event_on_p(w, own, ev::EV_GO_CREATE, &[g, new_stack], Some(&here));
         }
         let session = self.session.load(Ordering::SeqCst);
         self.ps[p].session_seen.store(session, Ordering::SeqCst);
-        self.event_on_p(w, p, ev::EV_PROC_START, &[p as u64], None);
+        self.event_on_p(w, own, ev::EV_PROC_START, &[p as u64], None);
         let seq = self.next_seq(0);
-        self.event_on_p(w, p, ev::EV_GO_START, &[goid::CONTROLLER, seq], None);
+        self.event_on_p(w, own, ev::EV_GO_START, &[goid::CONTROLLER, seq], None);
     }
 
     /// `StopTrace`, by the controller goroutine.
@@ -75,18 +75,18 @@ impl Trace {
     }
 
     fn stop_world_and_flush(&self, w: &mut Writer) -> bool {
-        let _stw = self.world.stop();
+        let stw = self.world.stop();
         let _sysmon = self.sysmon.lock();
         let mut global = self.buf_lock.lock();
         if !self.enabled() {
             return false;
         }
-        self.event_on_p(w, self.p_controller(), ev::EV_GO_SCHED, &[], Some(&start_pcs(0)));
+        self.event_on_p(w, &stw_own(&stw, self.p_controller()), ev::EV_GO_SCHED, &[], Some(&start_pcs(0)));
         self.cpu.log_write.store(0, Ordering::SeqCst);
         self.read_cpu(w);
         let q = self.queues();
         for p in 0..self.ps.len() {
-            if let Some(b) = self.p_buf(p).take() {
+            if let Some(b) = self.p_buf(&stw_own(&stw, p)).take() {
                 q.full.push_back(b);
                 self.full_len.fetch_add(1, Ordering::SeqCst);
             }

@@ -4,7 +4,7 @@
 
 use crate::buf::TraceBuf;
 use crate::ghost::{Ghost, GhostEvent, GhostStack};
-use crate::state::Trace;
+use crate::state::{POwn, Trace};
 use crate::variant::Variant;
 use crate::wire::{enc, ev};
 use sim::sync::atomic::Ordering;
@@ -51,11 +51,12 @@ impl Trace {
     /// An event on P `p`, which the caller holds (or the world is stopped by it). Returns
     /// whether it was written (tracing may have been switched off meanwhile).
     #[track_caller]
-    pub fn event_on_p(&self, w: &mut Writer, p: usize, typ: u8, args: &[u64], pcs: Option<&[u64]>) -> bool {
+    pub fn event_on_p(&self, w: &mut Writer, own: &POwn<'_>, typ: u8, args: &[u64], pcs: Option<&[u64]>) -> bool {
         if !self.recheck(w) {
             return false;
         }
-        let slot = self.p_buf(p);
+        let p = own.p();
+        let slot = self.p_buf(own);
         self.write_event(w, slot, p as i32, typ, args, pcs);
         self.mark_has_buf(p);
         true
@@ -70,8 +71,8 @@ impl Trace {
         }
         self.may_flush(w.goid);
         let p = w.p.expect("emit needs a P; P-less actors use emit_global");
-        let _p = self.acquire_p(p);
-        self.event_on_p(w, p, typ, args, pcs)
+        let held = self.acquire_p(p);
+        self.event_on_p(w, &held.own(), typ, args, pcs)
     }
 
     /// `traceEvent` on an M without a P: the global buffer under `bufLock` (pid −1).
@@ -91,11 +92,12 @@ impl Trace {
 
     /// `trace.Log` on P `p` (held): interns the key (`traceString`), then the event with its
     /// inline message.
-    pub fn user_log_on_p(&self, w: &mut Writer, p: usize, key: &str, msg: &[u8], pcs: &[u64]) -> bool {
+    pub fn user_log_on_p(&self, w: &mut Writer, own: &POwn<'_>, key: &str, msg: &[u8], pcs: &[u64]) -> bool {
         if !self.recheck(w) {
             return false;
         }
-        let slot = self.p_buf(p);
+        let p = own.p();
+        let slot = self.p_buf(own);
         let key_id = self.strings.intern(self, w.goid, slot, p as i32, key);
         self.ensure_room(w.goid, slot, p as i32, enc::EVENT_BYTES_MAX + enc::BYTES_PER_NUMBER + msg.len());
         let stack = GhostStack::new(self.stacks.put(pcs), pcs);
@@ -111,16 +113,17 @@ impl Trace {
 
     /// The first events of a P in a session: `ProcStart` when its M acquires it, and `GoStart`
     /// when it runs its goroutine (`acquirep`, `execute`). Caller holds P `p`.
-    pub fn start_on_p(&self, w: &mut Writer, p: usize) {
+    pub fn start_on_p(&self, w: &mut Writer, own: &POwn<'_>) {
+        let p = own.p();
         let session = self.session.load(Ordering::SeqCst);
         if !self.enabled() || self.ps[p].session_seen.load(Ordering::SeqCst) == session {
             return;
         }
         self.ps[p].session_seen.store(session, Ordering::SeqCst);
-        self.event_on_p(w, p, ev::EV_PROC_START, &[p as u64], None);
+        self.event_on_p(w, own, ev::EV_PROC_START, &[p as u64], None);
         if let Some(g) = w.gslot {
             let seq = self.next_seq(g);
-            self.event_on_p(w, p, ev::EV_GO_START, &[w.goid, seq], None);
+            self.event_on_p(w, own, ev::EV_GO_START, &[w.goid, seq], None);
         }
     }
 }

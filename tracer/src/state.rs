@@ -13,7 +13,8 @@ use crate::locks;
 use crate::stack::StackTab;
 use crate::strings::Strings;
 use crate::variant::Variant;
-use crate::world::World;
+use crate::world::{StwGuard, World};
+use std::marker::PhantomData;
 use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use sim::sync::cell::UnsafeCell;
 use sim::sync::{Mutex, Parker, ReentrantMutex, Sema};
@@ -57,21 +58,40 @@ pub struct PSlot {
     pub has_buf: AtomicBool,
     /// The session whose ProcStart this P has emitted.
     pub session_seen: AtomicU64,
-    /// Ghost: the actor holding this P (0: none), for the ownership assertion on `buf`.
-    owner: UnsafeCell<u64>,
 }
 
-/// A held P (Go's `acquirem` + `p`): a shared hold on the world, owning P `p`.
+/// A held P (Go's `acquirem` with the M's `p`): a shared hold on the world, owning P `p`.
 pub struct PGuard<'a> {
-    slot: &'a PSlot,
+    p: usize,
     _world: sim::sync::RwLockGuard<'a>,
 }
 
-impl Drop for PGuard<'_> {
-    fn drop(&mut self) {
-        // SAFETY: only the actor holding the P writes its owner.
-        unsafe { *self.slot.owner.get() = 0 };
+impl PGuard<'_> {
+    /// The proof of owning this P.
+    pub fn own(&self) -> POwn<'_> {
+        POwn { p: self.p, _proof: PhantomData }
     }
+}
+
+/// Proof that the caller may use P `p`'s trace state (Go: the M holding the P, or the
+/// stop-the-world holder): it borrows a [`PGuard`] for P `p` or a [`StwGuard`], so the ownership
+/// rule of §A.3 is checked by the compiler rather than at run time.
+#[derive(Clone, Copy)]
+pub struct POwn<'a> {
+    p: usize,
+    _proof: PhantomData<&'a ()>,
+}
+
+impl POwn<'_> {
+    /// The P.
+    pub fn p(&self) -> usize {
+        self.p
+    }
+}
+
+/// Ownership of any P for the holder of a stopped world.
+pub fn stw_own<'a>(_stw: &'a StwGuard<'_>, p: usize) -> POwn<'a> {
+    POwn { p, _proof: PhantomData }
 }
 
 /// The tracer; see the module docs.
@@ -133,7 +153,7 @@ impl Trace {
     /// A tracer, built inside the execution (its primitives pick the backend then).
     pub fn new(cfg: Config) -> Self {
         let nps = cfg.emitters + 4;
-        let ps = (0..nps).map(|_| PSlot { buf: UnsafeCell::new(None), has_buf: AtomicBool::new(false), session_seen: AtomicU64::new(0), owner: UnsafeCell::new(0) }).collect();
+        let ps = (0..nps).map(|_| PSlot { buf: UnsafeCell::new(None), has_buf: AtomicBool::new(false), session_seen: AtomicU64::new(0) }).collect();
         let gslots = 1 + cfg.emitters + 2 * cfg.sessions;
         Self {
             world: World::new(),
@@ -207,30 +227,18 @@ impl Trace {
         unsafe { &mut *self.queues.get() }
     }
 
-    /// Takes P `p` (waits while the world is stopped) and records the caller as its owner.
+    /// Takes P `p`: waits while the world is stopped.
     #[track_caller]
     pub fn acquire_p(&self, p: usize) -> PGuard<'_> {
-        let world = self.world.acquire_p();
-        let slot = &self.ps[p];
-        // SAFETY: in the model each P has one actor; the owner field is ghost state it alone writes.
-        unsafe { *slot.owner.get() = sim::thread::current_id() };
-        PGuard { slot, _world: world }
+        PGuard { p, _world: self.world.acquire_p() }
     }
 
-    /// P `p`'s buffer slot: asserts the caller owns P `p` (or stopped the world).
+    /// P `p`'s buffer slot, for the owner of P `p` (see [`POwn`]).
     #[allow(clippy::mut_from_ref)]
-    #[track_caller]
-    pub fn p_buf(&self, p: usize) -> &mut Option<Box<TraceBuf>> {
-        // SAFETY: ghost read; a wrong owner is exactly what the assertion reports.
-        let owner = unsafe { *self.ps[p].owner.get() };
-        sim::invariant!(
-            self.world.stopped_by_me() || (owner == sim::thread::current_id() && self.world.held_by_me()),
-            "I11",
-            "{} touches P {p}'s trace buffer without owning P {p} or stopping the world",
-            sim::thread::current_name()
-        );
-        // SAFETY: the P holder (or the STW holder) is the only accessor.
-        unsafe { &mut *self.ps[p].buf.get() }
+    pub fn p_buf(&self, own: &POwn<'_>) -> &mut Option<Box<TraceBuf>> {
+        // SAFETY: `own` proves the caller holds P `own.p` or stopped the world; either excludes
+        // every other accessor of this P's buffer.
+        unsafe { &mut *self.ps[own.p].buf.get() }
     }
 
     /// Sets `enabled`; asserts the world is stopped by the caller.

@@ -29,8 +29,8 @@ impl World {
 
     /// Stops the world: waits until no actor holds a P.
     #[track_caller]
-    pub fn stop(&self) -> RwLockGuard<'_> {
-        self.lock.write()
+    pub fn stop(&self) -> StwGuard<'_> {
+        StwGuard(self.lock.write())
     }
 
     /// Whether the caller holds a P or stopped the world.
@@ -43,3 +43,6 @@ impl World {
         self.lock.held_exclusive_by_me()
     }
 }
+
+/// A stopped world (`stopTheWorld` … `startTheWorld`); restarts it when dropped.
+pub struct StwGuard<'a>(#[allow(dead_code)] RwLockGuard<'a>);

@@ -1,0 +1,189 @@
+//! `tracesim stress`: Go's `stress` tool for the model. It runs scenarios for many executions on
+//! J jobs (OS threads, each running its own simulator), saves every failure, prints stress's
+//! status line every 5 s, and exits 1 if anything failed.
+//!
+//! Scenarios run one after another. With `--executions N`, each scenario runs N executions
+//! (over all jobs of this machine): indices 0..N of this shard's slice, whatever J is. With
+//! `--duration D`, the campaign lasts D, split evenly among the scenarios. With neither, the
+//! scenarios take turns, one segment of [`SEGMENT_PER_JOB`]×J executions each, until SIGINT.
+//! `--native` runs the same bodies on OS threads ([`sim::native`]).
+
+use crate::board::Board;
+use crate::shard::{self, Shard};
+use crate::{body, corpus, run_config, Scenario};
+use sim::native::NativeOptions;
+use sim::{fmt_seed, ExecResult, RunConfig, SchedulerSpec};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+use tracer::Variant;
+
+/// Executions per job in one turn of a campaign without a bound.
+pub const SEGMENT_PER_JOB: u64 = 2000;
+
+/// A stress campaign, as the command line describes it.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub scenarios: Vec<Scenario>,
+    pub variant: Variant,
+    /// Executions per scenario, over all jobs of this machine.
+    pub executions: Option<u64>,
+    /// Wall time of the whole campaign, split evenly among the scenarios.
+    pub duration: Option<Duration>,
+    pub jobs: u64,
+    pub seed: u64,
+    pub scheduler: SchedulerSpec,
+    pub shard: Shard,
+    pub out: PathBuf,
+    /// The regression corpus to append new failures to (`--save-regressions`).
+    pub corpus: Option<PathBuf>,
+    /// Run on OS threads instead of the simulator (`--native`).
+    pub native: Option<NativeOptions>,
+}
+
+/// One scenario's turn: a segment of this shard's indices, within an optional time slice.
+struct Turn {
+    scenario: Scenario,
+    offset: u64,
+    len: u64,
+    deadline: Option<Instant>,
+}
+
+fn job_config(o: &Options, t: &Turn, job: u64, board: &Board, stop: &Arc<AtomicBool>) -> RunConfig {
+    let (start_index, stride) = shard::segment_slice(o.shard, o.jobs, job, t.offset);
+    let executions = shard::job_budget(t.len, o.jobs, job);
+    RunConfig {
+        start_index,
+        stride,
+        duration: t.deadline.map(|d| d.saturating_duration_since(Instant::now())),
+        stop: Some(stop.clone()),
+        progress: Some(board.runs.clone()),
+        keep_failures: 0,
+        ..run_config(t.scenario, o.variant, o.seed, executions, o.scheduler)
+    }
+}
+
+/// Runs one job on its own OS thread: a whole simulated execution lives on one OS thread.
+/// Returns (executions, hung native executions).
+fn spawn_job(o: &Options, cfg: RunConfig, scenario: Scenario, job: u64, tx: mpsc::Sender<ExecResult>) -> std::thread::JoinHandle<(u64, u64)> {
+    let (variant, native) = (o.variant, o.native.clone());
+    let job = std::thread::Builder::new().name(format!("stress-job-{job}")).stack_size(8 << 20);
+    let spawned = job.spawn(move || {
+        let observe = move |r: &ExecResult| {
+            if r.failure.is_some() {
+                let _ = tx.send(r.clone());
+            }
+        };
+        match native {
+            Some(n) => {
+                let rep = sim::native::run_native(&cfg, &n, body(scenario, variant), observe);
+                (rep.run.executions, rep.hung)
+            }
+            None => (sim::run_observed(&cfg, body(scenario, variant), observe).executions, 0),
+        }
+    });
+    spawned.expect("failed to spawn a stress job thread")
+}
+
+/// Runs one turn on every job; returns the hung native executions.
+fn run_turn(o: &Options, t: &Turn, board: &mut Board, stop: &Arc<AtomicBool>) -> u64 {
+    let started = Instant::now();
+    let (tx, rx) = mpsc::channel();
+    let jobs: Vec<_> = (0..o.jobs).map(|j| spawn_job(o, job_config(o, t, j, board, stop), t.scenario, j, tx.clone())).collect();
+    drop(tx);
+    let failures_before = board.failures;
+    board.pump(t.scenario, &rx);
+    let (mut runs, mut hung) = (0, 0);
+    for j in jobs {
+        let (n, h) = j.join().expect("[tracesim internal bug] a stress job panicked");
+        runs += n;
+        hung += h;
+    }
+    let tally = board.tallies.entry(t.scenario).or_default();
+    tally.runs += runs;
+    tally.failures += board.failures - failures_before;
+    tally.elapsed += started.elapsed();
+    hung
+}
+
+/// The turns of the campaign, lazily: one per scenario if bounded, else round robin forever.
+fn turns(o: &Options, start: Instant) -> Box<dyn Iterator<Item = Turn> + '_> {
+    let n = o.scenarios.len() as u32;
+    let bounded = o.executions.is_some() || o.duration.is_some();
+    if bounded {
+        let len = o.executions.unwrap_or(u64::MAX);
+        Box::new(o.scenarios.iter().enumerate().map(move |(k, &scenario)| {
+            let deadline = o.duration.map(|d| start + d * (k as u32 + 1) / n);
+            Turn { scenario, offset: 0, len, deadline }
+        }))
+    } else {
+        let len = SEGMENT_PER_JOB * o.jobs;
+        Box::new((0u64..).flat_map(move |round| o.scenarios.iter().map(move |&scenario| Turn { scenario, offset: round * len, len, deadline: None })))
+    }
+}
+
+fn install_sigint() -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    // A second Ctrl-C ends the process at once (a hung native execution would otherwise hold it).
+    let set = ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
+    if let Err(e) = set {
+        eprintln!("tracesim: warning: no SIGINT handler ({e}); Ctrl-C will not print a summary");
+    }
+    stop
+}
+
+fn header(o: &Options) -> String {
+    let names: Vec<&str> = o.scenarios.iter().map(|s| s.name()).collect();
+    let world = if o.native.is_some() { "native (OS threads)".to_string() } else { format!("scheduler {}", o.scheduler) };
+    let bound = match (o.executions, o.duration) {
+        (Some(n), Some(d)) => format!("{n} executions per scenario within {d:?}"),
+        (Some(n), None) => format!("{n} executions per scenario"),
+        (None, Some(d)) => format!("{d:?} in all"),
+        (None, None) => "until interrupted".to_string(),
+    };
+    format!(
+        "tracesim stress: {} under {}, {world}, base seed {}, shard {}, {} jobs, {bound}; failures go to {}",
+        names.join(", "),
+        o.variant.name(),
+        fmt_seed(o.seed),
+        o.shard,
+        o.jobs,
+        o.out.display()
+    )
+}
+
+/// Runs the campaign; exit code 1 if any execution failed, 0 if none, 2 for a usage error.
+pub fn run(o: &Options) -> ExitCode {
+    if let Err(e) = crate::save::create_dir(&o.out) {
+        return crate::cli::usage(&e);
+    }
+    if let Some(path) = &o.corpus {
+        if let Err(e) = corpus::load(path, true) {
+            return crate::cli::usage(&format!("{e} (left untouched)"));
+        }
+    }
+    let stop = install_sigint();
+    let budget = o.executions.map(|n| n.saturating_mul(o.scenarios.len() as u64));
+    let mut board = Board::new(o.variant, &o.out, budget);
+    board.term.line(&header(o));
+    let mut hung = 0;
+    for t in turns(o, board.start) {
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        hung += run_turn(o, &t, &mut board, &stop);
+        board.turn += 1;
+        if o.native.as_ref().is_some_and(|n| hung >= n.max_hung) {
+            board.term.line(&format!("stopping: {hung} native executions hung (their threads are leaked)"));
+            break;
+        }
+    }
+    crate::summary::finish(o, &mut board, stop.load(Ordering::SeqCst), hung)
+}

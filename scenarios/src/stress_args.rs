@@ -1,0 +1,97 @@
+//! The flags of `tracesim stress` and their validation into a [`crate::stress::Options`]: bad
+//! combinations are usage errors (exit 2), reported before anything runs.
+
+use crate::cli::{parse_variant, scenario, usage};
+use crate::shard::Shard;
+use crate::status::parse_go_duration;
+use crate::stress::Options;
+use crate::Scenario;
+use clap::Args;
+use sim::native::NativeOptions;
+use sim::{parse_seed, SchedulerSpec};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+use tracer::Variant;
+
+/// The arguments of `tracesim stress`.
+#[derive(Args, Debug)]
+pub struct StressArgs {
+    /// Scenarios to run, one after another.
+    pub scenarios: Vec<String>,
+    /// Run every scenario.
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, default_value = "v1.0", value_parser = parse_variant)]
+    pub variant: Variant,
+    /// Wall time of the whole campaign, split evenly among the scenarios (Go syntax: 90s, 10m, 1h30m).
+    #[arg(long, value_parser = parse_go_duration)]
+    pub duration: Option<Duration>,
+    /// Executions per scenario, over all jobs of this machine. Without --duration or
+    /// --executions, the campaign runs until Ctrl-C.
+    #[arg(long)]
+    pub executions: Option<u64>,
+    /// Parallel jobs (OS threads, each running its own simulator); default: the number of CPUs.
+    #[arg(long)]
+    pub jobs: Option<u64>,
+    #[arg(long, default_value = "1", value_parser = parse_seed)]
+    pub seed: u64,
+    #[arg(long, default_value = "random", value_parser = SchedulerSpec::parse)]
+    pub scheduler: SchedulerSpec,
+    /// Run only the execution indices k with k mod N = I (machine I of N); 0 <= I < N.
+    #[arg(long, value_parser = Shard::parse, value_name = "I/N")]
+    pub shard: Option<Shard>,
+    /// Where failures are saved (created if missing).
+    #[arg(long, default_value = "target/tracesim-failures", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Append each new (scenario, variant, kind) failure to the regression corpus.
+    #[arg(long)]
+    pub save_regressions: bool,
+    /// The regression corpus (default: scenarios/regressions.json of this source tree).
+    #[arg(long, requires = "save_regressions")]
+    pub corpus: Option<PathBuf>,
+    /// Run on OS threads, without the simulator (failures are not replayable by seed).
+    #[arg(long)]
+    pub native: bool,
+    /// With --native: how long one execution may take before it counts as hung.
+    #[arg(long, default_value = "10s", value_parser = parse_go_duration)]
+    pub timeout: Duration,
+}
+
+fn scenarios(a: &StressArgs) -> Result<Vec<Scenario>, ExitCode> {
+    match (a.all, a.scenarios.is_empty()) {
+        (true, false) => Err(usage("stress: give scenarios or --all, not both")),
+        (false, true) => Err(usage("stress: name at least one scenario, or --all (see `tracesim list`)")),
+        (true, true) => Ok(Scenario::ALL.to_vec()),
+        (false, false) => a.scenarios.iter().map(|n| scenario(n)).collect(),
+    }
+}
+
+impl StressArgs {
+    /// Validates the flags into a campaign; a usage error (exit 2) otherwise.
+    pub fn options(self) -> Result<Options, ExitCode> {
+        let scenarios = scenarios(&self)?;
+        let jobs = self.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get() as u64));
+        if jobs == 0 || jobs > 1024 {
+            return Err(usage("stress: --jobs must be in 1..=1024"));
+        }
+        if self.executions == Some(0) || self.duration.is_some_and(|d| d.is_zero()) || self.timeout.is_zero() {
+            return Err(usage("stress: --executions, --duration and --timeout must be positive"));
+        }
+        let corpus = self.save_regressions.then(|| self.corpus.unwrap_or_else(|| PathBuf::from(crate::corpus::DEFAULT_PATH)));
+        let native = self.native.then(|| NativeOptions { timeout: self.timeout, ..NativeOptions::default() });
+        Ok(Options {
+            scenarios,
+            variant: self.variant,
+            executions: self.executions,
+            duration: self.duration,
+            jobs,
+            seed: self.seed,
+            scheduler: self.scheduler,
+            shard: self.shard.unwrap_or(Shard::WHOLE),
+            out: self.out,
+            corpus,
+            native,
+        })
+    }
+}
