@@ -139,20 +139,68 @@ pub fn append(path: &Path, candidates: &[Entry]) -> Result<Vec<Entry>, String> {
     Ok(added)
 }
 
+/// Executions a drifted entry may take to find its bug again.
+pub const REHUNT_BUDGET: u64 = 3000;
+
+/// What one execution of an entry shows, compared with its expectation.
+fn verdict(entry: &Entry, c: &Case, failure: Option<&Failure>, steps: u64) -> Result<(), String> {
+    match (c.kind, failure) {
+        (None, None) => Ok(()),
+        (None, Some(f)) => Err(format!("expected to pass, but:\n{f}")),
+        (Some(k), None) => Err(format!("expected a {k} failure, but the execution passed ({steps} steps)")),
+        (Some(k), Some(f)) if f.kind != k => Err(format!("expected a {k} failure, got:\n{f}")),
+        (Some(_), Some(f)) => match &entry.message_contains {
+            Some(s) if !f.message.contains(s.as_str()) => Err(format!("the message lacks {s:?}:\n{f}")),
+            _ => Ok(()),
+        },
+    }
+}
+
+/// A recorded seed names a schedule of one code version: after an edit of the model it may name
+/// another. Then the entry's bug must still be found by the same scenario, variant and scheduler
+/// within [`REHUNT_BUDGET`] executions; the result names the new seed to record.
+fn rehunt(entry: &Entry, c: &Case) -> Option<Failure> {
+    let mut cfg = run_config(c.scenario, c.variant, c.seed, REHUNT_BUDGET, c.scheduler);
+    cfg.keep_failures = usize::MAX;
+    let found = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let (sink, e, case) = (found.clone(), entry.clone(), c.clone());
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    cfg.stop = Some(stop.clone());
+    sim::run_observed(&cfg, body(c.scenario, c.variant), move |r| {
+        let mut slot = sink.borrow_mut();
+        if slot.is_none() && r.failure.is_some() && verdict(&e, &case, r.failure.as_ref(), r.steps).is_ok() {
+            *slot = r.failure.clone();
+            stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    found.take()
+}
+
 /// Replays one entry; `Ok` names what happened, `Err` says how it differs from the expectation.
 pub fn check(entry: &Entry) -> Result<String, String> {
     let c = entry.case()?;
     let cfg = run_config(c.scenario, c.variant, 0, 1, c.scheduler);
     let res = sim::run_single(&cfg, c.seed, 0, None, body(c.scenario, c.variant));
     let what = format!("{} {} {} {}", entry.scenario, entry.variant, entry.scheduler, entry.seed);
-    match (c.kind, &res.failure) {
-        (None, None) => Ok(format!("{what}: passed, as expected")),
-        (None, Some(f)) => Err(format!("{what}: expected to pass, but:\n{f}")),
-        (Some(k), None) => Err(format!("{what}: expected a {k} failure, but the execution passed ({} steps)", res.steps)),
-        (Some(k), Some(f)) if f.kind != k => Err(format!("{what}: expected a {k} failure, got:\n{f}")),
-        (Some(_), Some(f)) => match &entry.message_contains {
-            Some(s) if !f.message.contains(s.as_str()) => Err(format!("{what}: the message lacks {s:?}:\n{f}")),
-            _ => Ok(format!("{what}: failed with {}, as expected", f.kind)),
-        },
+    let Err(why) = verdict(entry, &c, res.failure.as_ref(), res.steps) else {
+        return Ok(format!("{what}: {}, as expected", res.failure.map_or("passed".to_string(), |f| format!("failed with {}", f.kind))));
+    };
+    if c.kind.is_none() {
+        return Err(format!("{what}: {why}"));
+    }
+    match rehunt(entry, &c) {
+        Some(f) => Ok(format!(
+            "{what}: the seed no longer names this failure (the model changed since it was recorded), but the bug is still \
+             found: execution {} of base seed {} fails with {} (seed {}); re-record it with `tracesim stress {} --variant {} \
+             --scheduler {} --save-regressions`",
+            f.index,
+            entry.seed,
+            f.kind,
+            fmt_seed(f.exec_seed),
+            entry.scenario,
+            entry.variant,
+            entry.scheduler
+        )),
+        None => Err(format!("{what}: {why}\nand no execution of {REHUNT_BUDGET} from that base seed shows it: the bug is no longer found")),
     }
 }

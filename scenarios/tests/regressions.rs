@@ -38,6 +38,17 @@ fn corpus_check_rejects_a_wrong_kind_a_wrong_message_and_a_passing_execution() {
     assert!(corpus::check(&must_pass).is_ok());
 }
 
+#[test]
+fn corpus_entry_whose_seed_drifted_is_re_found_and_names_the_seed_to_record() {
+    // Seed 0x1 passes under V1.3 (checked with `tracesim replay 0x1 --scenario trace_cpu_profile
+    // --variant v1.3 --scheduler pct:2`), as a recorded seed does after the model changed.
+    let e = entries().into_iter().find(|e| e.variant == "v1.3").expect("a v1.3 entry");
+    let drifted = Entry { seed: "0x1".into(), ..e };
+    let what = corpus::check(&drifted).expect("the bug is still found within the re-hunt budget");
+    println!("{what}");
+    assert!(what.contains("still found") && what.contains("re-record"), "{what}");
+}
+
 fn temp_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("tracesim-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
