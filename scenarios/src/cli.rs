@@ -55,6 +55,8 @@ pub enum Command {
     },
     /// Decode and validate a go1.21 trace file, one event per line (exit 0 valid, 1 invalid, 2 unreadable).
     Dump { file: PathBuf },
+    /// How hard is a bug to find: executions to first failure per scheduler over many seeds.
+    Hunt(crate::hunt::HuntArgs),
     /// List scenarios and variants.
     List,
 }
@@ -262,6 +264,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Stress(args) => cmd_stress(args),
         Command::Replay { target, scenario, variant, scheduler, trace_out } => cmd_replay(&target, scenario, variant, scheduler, trace_out),
         Command::Dump { file } => cmd_dump(&file),
+        Command::Hunt(args) => crate::hunt::cmd_hunt(args),
         Command::List => cmd_list(),
     }
 }
