@@ -12,6 +12,12 @@ const TEST: &str = "replay::a_failure_serialised_to_json_replays_to_the_identica
 /// A lost update through a facade mutex: read under the lock, a scheduling point, write under
 /// the lock. Two workers, so some schedules lose one increment.
 fn lost_update_body(extra_point: bool, extra_thread: bool) {
+    let x = lost_update_workers(extra_point, extra_thread);
+    assert_eq!(*x.lock(), 2, "lost update");
+}
+
+/// The two workers (and the optional extra point and thread), joined; returns the counter.
+fn lost_update_workers(extra_point: bool, extra_thread: bool) -> Arc<Mutex<u32>> {
     if extra_point {
         sim::thread::sched_point();
     }
@@ -33,7 +39,7 @@ fn lost_update_body(extra_point: bool, extra_thread: bool) {
     if let Some(e) = extra {
         e.join();
     }
-    assert_eq!(*x.lock(), 2, "lost update");
+    x
 }
 
 fn original() {
@@ -112,20 +118,7 @@ fn replaying_against_an_extra_scheduling_point_is_a_divergence_at_a_named_step()
 
 /// The same workers with the final check removed: the execution ends before the recording does.
 fn without_the_check() {
-    let x = Arc::new(Mutex::new(0u32));
-    let workers: Vec<_> = (0..2)
-        .map(|i| {
-            let x = x.clone();
-            sim::thread::spawn(&format!("incr-{i}"), move || {
-                let v = *x.lock();
-                sim::thread::sched_point();
-                *x.lock() = v + 1;
-            })
-        })
-        .collect();
-    for w in workers {
-        w.join();
-    }
+    lost_update_workers(false, false);
 }
 
 #[test]

@@ -162,21 +162,13 @@ pub(crate) fn push(a: Acquire) {
 /// Go's `lockWithRankMayAcquire`: checks as if `class` were acquired now, without holding it.
 #[track_caller]
 pub fn may_acquire(class: &'static LockClass) {
-    let a = Acquire {
+    check(Acquire {
         id: usize::MAX,
         class: Some(class),
         site: Location::caller(),
         shared: false,
         sim: ctx::current_task().is_some(),
-    };
-    let v = if a.sim {
-        sim_check(&a)
-    } else {
-        native_check(&a)
-    };
-    if let Some(v) = v {
-        sim_panic(v.kind, v.message);
-    }
+    });
 }
 
 /// Removes lock `id` from the current actor's held list.
