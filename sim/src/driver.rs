@@ -145,7 +145,12 @@ impl Core {
                     rec.len()
                 );
                 let step = run.steps + 1;
-                ctx.failure = Some(Pending { kind: FailureKind::Divergence, message, location: None, step });
+                ctx.failure = Some(Pending {
+                    kind: FailureKind::Divergence,
+                    message,
+                    location: None,
+                    step,
+                });
             }
         }
         let finished = Finished {

@@ -14,12 +14,14 @@
 //! - [`failure`]: the structured, serialisable failure and its report.
 
 mod ctx;
+pub mod determinism;
 mod driver;
 pub mod failure;
 pub mod graph;
 mod hook;
 pub mod native;
 pub mod rank;
+pub mod result;
 pub mod runner;
 pub mod sched;
 pub mod seed;
@@ -28,10 +30,10 @@ pub mod sync;
 pub mod thread;
 mod wait;
 
+pub use determinism::check_determinism;
 pub use failure::{Failure, FailureKind};
 pub use rank::{LockClass, RankAction, RankMode};
-pub use runner::{
-    check_determinism, run, run_observed, run_single, ExecResult, RunConfig, RunReport,
-};
+pub use result::{fnv1a, render_replay, ExecResult, RunReport};
+pub use runner::{run, run_observed, run_single, RunConfig};
 pub use sched::SchedulerSpec;
 pub use seed::{exec_seed, fmt_seed, parse_seed};

@@ -20,7 +20,8 @@
 mod witness;
 
 use crate::failure::{classify, Failure, FailureKind, SHUTTLE_VERSION};
-use crate::runner::{render_replay, ExecResult, RunConfig, RunReport};
+use crate::result::{render_replay, ExecResult, RunReport};
+use crate::runner::RunConfig;
 use crate::seed::exec_seed;
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};

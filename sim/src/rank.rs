@@ -87,7 +87,11 @@ fn held_line(i: usize, class: Option<&LockClass>, site: &Location<'_>) -> String
 /// the new lock last.
 fn held_list(held: &[Held], new: Option<&LockClass>, site: &Location<'_>) -> String {
     let ranked: Vec<&Held> = held.iter().filter(|h| h.class.is_some()).collect();
-    let mut lines: Vec<String> = ranked.iter().enumerate().map(|(i, h)| held_line(i, h.class, h.site)).collect();
+    let mut lines: Vec<String> = ranked
+        .iter()
+        .enumerate()
+        .map(|(i, h)| held_line(i, h.class, h.site))
+        .collect();
     lines.push(held_line(ranked.len(), new, site));
     lines.join("\n")
 }

@@ -2,9 +2,10 @@
 //! with its own seed, and returns every failure as a structured, replayable [`Failure`].
 
 use crate::driver::{Core, Driver, ExecPlan, Finished, Settings};
-use crate::failure::{Failure, SHUTTLE_VERSION};
 use crate::graph::LockGraph;
 use crate::rank::{RankAction, RankMode};
+use crate::result::to_result;
+pub use crate::result::{fnv1a, render_replay, ExecResult, RunReport};
 use crate::sched::SchedulerSpec;
 use crate::seed::{exec_seed, fmt_seed};
 use crate::{ctx, hook, thread};
@@ -70,106 +71,7 @@ impl Default for RunConfig {
     }
 }
 
-/// The result of one execution.
-#[derive(Clone, Debug)]
-pub struct ExecResult {
-    pub index: u64,
-    pub exec_seed: u64,
-    pub scheduler: SchedulerSpec,
-    pub steps: u64,
-    pub decisions: Vec<u32>,
-    pub output_hash: Option<u64>,
-    pub failure: Option<Failure>,
-    pub rank_reports: Vec<String>,
-    pub knobs: Vec<(String, String)>,
-    /// Bytes the execution kept with `swarm::record_artifact` (a trace).
-    pub artifact: Option<Vec<u8>>,
-}
-
-impl ExecResult {
-    /// FNV-1a hash of the decision list (the determinism check compares it).
-    pub fn decisions_hash(&self) -> u64 {
-        fnv1a(self.decisions.iter().flat_map(|d| d.to_le_bytes()))
-    }
-}
-
-/// FNV-1a over bytes: a stable hash for decision lists and outputs.
-pub fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
-    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
-/// The result of a run.
-#[derive(Debug, Default)]
-pub struct RunReport {
-    pub executions: u64,
-    pub failure_count: u64,
-    /// The first `keep_failures` failures, in execution order.
-    pub failures: Vec<Failure>,
-    pub elapsed: Duration,
-    pub steps: u64,
-    pub rank_reports: Vec<(u64, String)>,
-    pub lock_graph_edges: usize,
-}
-
-impl RunReport {
-    /// Executions per second of wall time.
-    pub fn rate(&self) -> f64 {
-        self.executions as f64 / self.elapsed.as_secs_f64().max(1e-9)
-    }
-}
-
-/// Renders the replay command of a failure from the template.
-pub fn render_replay(template: &str, f: &Failure) -> String {
-    template
-        .replace("{seed}", &fmt_seed(f.exec_seed))
-        .replace("{base}", &fmt_seed(f.base_seed))
-        .replace("{index}", &f.index.to_string())
-        .replace("{scheduler}", &f.scheduler)
-}
-
-fn to_result(cfg: &RunConfig, fin: Finished) -> ExecResult {
-    let c = fin.ctx;
-    let spec = fin.plan.spec;
-    let notes = c.notes;
-    let failure = c.failure.map(|p| {
-        let mut message = p.message;
-        if !notes.is_empty() {
-            message += &format!("\nthe code under test printed:\n  {}", notes.join("\n  "));
-        }
-        let mut f = Failure {
-            kind: p.kind,
-            message,
-            location: p.location,
-            exec_seed: fin.plan.exec_seed,
-            base_seed: cfg.base_seed,
-            index: fin.plan.index,
-            scheduler: spec.to_string(),
-            step: p.step,
-            decisions: fin.decisions.clone(),
-            knobs: c.knobs.clone(),
-            shuttle_version: SHUTTLE_VERSION.to_string(),
-            replay: String::new(),
-        };
-        f.replay = render_replay(&cfg.replay_template, &f);
-        f
-    });
-    ExecResult {
-        index: fin.plan.index,
-        exec_seed: fin.plan.exec_seed,
-        scheduler: spec,
-        steps: fin.steps,
-        decisions: fin.decisions,
-        output_hash: c.output_hash,
-        failure,
-        rank_reports: c.rank_reports,
-        knobs: c.knobs,
-        artifact: c.artifact,
-    }
-}
-
-type Body = Arc<dyn Fn() + Send + Sync>;
+pub(crate) type Body = Arc<dyn Fn() + Send + Sync>;
 
 fn settings(cfg: &RunConfig) -> Settings {
     Settings {
@@ -337,7 +239,7 @@ pub fn run_single<F: Fn() + Send + Sync + 'static>(
     run_single_body(cfg, exec_seed, index, replay, Arc::new(f))
 }
 
-fn run_single_body(
+pub(crate) fn run_single_body(
     cfg: &RunConfig,
     exec_seed: u64,
     index: u64,
@@ -361,79 +263,4 @@ fn run_single_body(
     run_core(cfg, body, Box::new(move || plan.take()), on_finish);
     let res = out.borrow_mut().take();
     res.expect("[sim internal bug] a single execution produced no result")
-}
-
-type Fingerprint = (u64, u64, u64, Option<u64>);
-
-fn fingerprints(cfg: &RunConfig, body: &Body) -> (RunReport, Vec<Fingerprint>) {
-    let prints: Rc<RefCell<Vec<Fingerprint>>> = Rc::default();
-    let sink = prints.clone();
-    let b = body.clone();
-    let report = run_observed(
-        cfg,
-        move || b(),
-        move |r| {
-            sink.borrow_mut()
-                .push((r.index, r.exec_seed, r.decisions_hash(), r.output_hash));
-        },
-    );
-    let out = prints.borrow().clone();
-    (report, out)
-}
-
-fn first_difference(a: &[u32], b: &[u32]) -> usize {
-    a.iter()
-        .zip(b)
-        .position(|(x, y)| x != y)
-        .unwrap_or(a.len().min(b.len()))
-        + 1
-}
-
-fn nondeterminism(cfg: &RunConfig, body: &Body, index: u64, exec_seed: u64) -> Failure {
-    let one = run_single_body(cfg, exec_seed, index, None, body.clone());
-    let two = run_single_body(cfg, exec_seed, index, None, body.clone());
-    let step = first_difference(&one.decisions, &two.decisions) as u64;
-    let mut f = Failure {
-        kind: crate::failure::FailureKind::Nondeterminism,
-        message: format!(
-            "nondeterminism: seed {} gave two different executions: decision lists of {} and {} steps first differ \
-             at step {step}; output hashes {:?} and {:?}. Something escapes the simulator: a wall clock, OS randomness, \
-             HashMap order, a std thread-local or std lock, or state kept across executions.",
-            fmt_seed(exec_seed),
-            one.decisions.len(),
-            two.decisions.len(),
-            one.output_hash,
-            two.output_hash
-        ),
-        location: None,
-        exec_seed,
-        base_seed: cfg.base_seed,
-        index,
-        scheduler: cfg.scheduler.resolve(index).to_string(),
-        step,
-        decisions: one.decisions,
-        knobs: one.knobs,
-        shuttle_version: SHUTTLE_VERSION.to_string(),
-        replay: String::new(),
-    };
-    f.replay = render_replay(&cfg.replay_template, &f);
-    f
-}
-
-/// Runs every execution of `cfg` twice and compares decision lists and output hashes; each
-/// mismatch is a failure of kind `nondeterminism`. Returns the report of the first pass.
-pub fn check_determinism<F: Fn() + Send + Sync + 'static>(
-    cfg: &RunConfig,
-    f: F,
-) -> (RunReport, Vec<Failure>) {
-    let body: Body = Arc::new(f);
-    let (report, one) = fingerprints(cfg, &body);
-    let (_, two) = fingerprints(cfg, &body);
-    let mut failures = Vec::new();
-    for (a, b) in one.iter().zip(&two) {
-        if a != b {
-            failures.push(nondeterminism(cfg, &body, a.0, a.1));
-        }
-    }
-    (report, failures)
 }

@@ -57,10 +57,11 @@ pub(crate) fn run_task<F: FnOnce() -> T, T>(name: impl Into<String>, f: F) -> Op
             panic::resume_unwind(payload);
         }
     }
-    let failed = result.is_err() && ctx::with(|c| {
-        c.failing_done |= c.failing_task == Some(me);
-        c.stopping
-    }) == Some(true);
+    let failed = result.is_err()
+        && ctx::with(|c| {
+            c.failing_done |= c.failing_task == Some(me);
+            c.stopping
+        }) == Some(true);
     ctx::with(|c| c.task(me).finished = true);
     if failed || wait::check_after_finish() {
         // Stop here, before finishing: if this thread finished, shuttle would see the others
