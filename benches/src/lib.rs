@@ -160,11 +160,17 @@ impl Shape {
             Self::Args0 => t.event_on_p(w, own, ev::EV_GC_DONE, &[], None),
             Self::Args1 => t.event_on_p(w, own, ev::EV_HEAP_ALLOC, &[black_box(HEAP)], None),
             Self::Args0Stack => t.event_on_p(w, own, ev::EV_GO_SYS_CALL, &[], Some(&PCS)),
-            Self::Args2Stack => {
-                t.event_on_p(w, own, ev::EV_GO_UNBLOCK, &[w.goid, black_box(7)], Some(&PCS))
-            }
+            Self::Args2Stack => t.event_on_p(
+                w,
+                own,
+                ev::EV_GO_UNBLOCK,
+                &[w.goid, black_box(7)],
+                Some(&PCS),
+            ),
             Self::Args3String => {
-                let name = t.strings.intern(t, w.goid, t.p_buf(own), own.p() as i32, TASK_NAME);
+                let name = t
+                    .strings
+                    .intern(t, w.goid, t.p_buf(own), own.p() as i32, TASK_NAME);
                 t.event_on_p(
                     w,
                     own,

@@ -60,7 +60,10 @@ fn truncated(report: &str) -> String {
     if report.len() <= REPORT_BYTES {
         return report.to_string();
     }
-    let cut = (0..=REPORT_BYTES).rev().find(|&i| report.is_char_boundary(i)).unwrap_or(0);
+    let cut = (0..=REPORT_BYTES)
+        .rev()
+        .find(|&i| report.is_char_boundary(i))
+        .unwrap_or(0);
     format!("{}\n…", &report[..cut])
 }
 
@@ -92,13 +95,22 @@ impl Board {
     /// Stress's status line with our additions, as of now.
     pub fn status(&self) -> String {
         let first: Vec<String> = self.first.iter().map(|(_, s)| s.clone()).collect();
-        status::status_line(self.start.elapsed(), self.runs.load(Ordering::Relaxed), self.failures, &first)
+        status::status_line(
+            self.start.elapsed(),
+            self.runs.load(Ordering::Relaxed),
+            self.failures,
+            &first,
+        )
     }
 
     /// Handles failures from the jobs until every job has hung up.
     pub fn pump(&mut self, scenario: Scenario, rx: &mpsc::Receiver<ExecResult>) {
         loop {
-            let wait = if self.term.is_tty() { Duration::from_millis(200) } else { STATUS_EVERY };
+            let wait = if self.term.is_tty() {
+                Duration::from_millis(200)
+            } else {
+                STATUS_EVERY
+            };
             let wait = wait.min(self.next_status.saturating_duration_since(Instant::now()));
             match rx.recv_timeout(wait) {
                 Ok(res) => self.failed(scenario, &res),
@@ -121,14 +133,23 @@ impl Board {
         let of = self.budget.map(|b| format!("/{b}")).unwrap_or_default();
         let rate = status::rate(runs, self.start.elapsed());
         let elapsed = status::go_duration(self.start.elapsed());
-        self.term.live(&format!("[{elapsed}] {}: {runs}{of} runs, {} failures, {rate:.0}/s", scenario.name(), self.failures));
+        self.term.live(&format!(
+            "[{elapsed}] {}: {runs}{of} runs, {} failures, {rate:.0}/s",
+            scenario.name(),
+            self.failures
+        ));
     }
 
     fn failed(&mut self, scenario: Scenario, res: &ExecResult) {
-        let Some(f) = res.failure.as_ref() else { return };
+        let Some(f) = res.failure.as_ref() else {
+            return;
+        };
         self.failures += 1;
         let key = (self.turn, f.index);
-        self.first.push((key, format!("{} {} ({})", scenario.name(), fmt_seed(f.exec_seed), f.kind)));
+        self.first.push((
+            key,
+            format!("{} {} ({})", scenario.name(), fmt_seed(f.exec_seed), f.kind),
+        ));
         self.first.sort_by_key(|(k, _)| *k);
         self.first.truncate(NAMED);
         let path = match save::save(&self.out, scenario, self.variant, res) {
@@ -140,7 +161,10 @@ impl Board {
             }
             Err(e) => {
                 self.save_errors += 1;
-                eprintln!("tracesim: cannot save a failure under {}: {e}", self.out.display());
+                eprintln!(
+                    "tracesim: cannot save a failure under {}: {e}",
+                    self.out.display()
+                );
                 "(not saved)".to_string()
             }
         };
@@ -153,12 +177,19 @@ impl Board {
     fn print_failure(&mut self, scenario: Scenario, f: &Failure, path: &str) {
         let head = corpus::signature(&f.message).unwrap_or_default();
         if self.seen.insert((scenario, f.kind, head)) {
-            self.term.line(&format!("\n{path}\n{}", truncated(&f.to_string())));
+            self.term
+                .line(&format!("\n{path}\n{}", truncated(&f.to_string())));
         } else if self.one_liners < ONE_LINERS {
             self.one_liners += 1;
-            self.term.line(&format!("FAILED ({}) {} SEED={} -> {path}", f.kind, scenario.name(), fmt_seed(f.exec_seed)));
+            self.term.line(&format!(
+                "FAILED ({}) {} SEED={} -> {path}",
+                f.kind,
+                scenario.name(),
+                fmt_seed(f.exec_seed)
+            ));
             if self.one_liners == ONE_LINERS {
-                self.term.line("(further failures of kinds already shown are saved, not printed)");
+                self.term
+                    .line("(further failures of kinds already shown are saved, not printed)");
             }
         }
     }

@@ -18,8 +18,16 @@ pub const SESSION_SEPARATOR: &[u8] = b"\n--session--\n";
 fn spawn_workers(t: &Arc<Trace>, k: &Knobs) -> Vec<JoinHandle<Ghost>> {
     let mut hs = Vec::new();
     for i in 0..k.emitters {
-        let (t, plan) = (t.clone(), EmitterPlan { events: k.events, stacks: k.stacks.clone() });
-        hs.push(spawn(&format!("emitter-{i}"), move || actors::emitter(&t, i, &plan)));
+        let (t, plan) = (
+            t.clone(),
+            EmitterPlan {
+                events: k.events,
+                stacks: k.stacks.clone(),
+            },
+        );
+        hs.push(spawn(&format!("emitter-{i}"), move || {
+            actors::emitter(&t, i, &plan)
+        }));
     }
     if k.pless_events > 0 {
         let (t, n) = (t.clone(), k.pless_events);
@@ -43,7 +51,11 @@ pub fn run(scenario: Scenario, variant: Variant) {
     // TestTraceStressStartStop runs its workload in the background from the start; the other
     // two tests create theirs once tracing started.
     let background = scenario == Scenario::TraceStressStartStop;
-    let mut workers = if background { spawn_workers(&t, &knobs) } else { Vec::new() };
+    let mut workers = if background {
+        spawn_workers(&t, &knobs)
+    } else {
+        Vec::new()
+    };
     let tw = t.clone();
     let (traces, mut ghost) = actors::controller(&t, knobs.pause, |s| {
         if !background && s == 1 {

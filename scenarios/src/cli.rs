@@ -72,7 +72,8 @@ pub fn usage(msg: &str) -> ExitCode {
 }
 
 pub(crate) fn scenario(name: &str) -> Result<Scenario, ExitCode> {
-    Scenario::parse(name).ok_or_else(|| usage(&format!("unknown scenario {name:?} (see `tracesim list`)")))
+    Scenario::parse(name)
+        .ok_or_else(|| usage(&format!("unknown scenario {name:?} (see `tracesim list`)")))
 }
 
 /// Writes an execution's trace: session 1 to `path`, session k to `path.k`.
@@ -86,7 +87,11 @@ pub fn write_trace(path: &Path, artifact: &[u8]) -> std::io::Result<usize> {
     }
     sessions.push(rest);
     for (k, bytes) in sessions.iter().enumerate() {
-        let p = if k == 0 { path.to_path_buf() } else { PathBuf::from(format!("{}.{}", path.display(), k + 1)) };
+        let p = if k == 0 {
+            path.to_path_buf()
+        } else {
+            PathBuf::from(format!("{}.{}", path.display(), k + 1))
+        };
         std::fs::write(p, bytes)?;
     }
     Ok(sessions.len())
@@ -109,13 +114,25 @@ fn save_trace(path: Option<&Path>, res: Option<&ExecResult>) -> Result<(), ExitC
     }
 }
 
-fn cmd_run(scen: &str, seed: u64, executions: u64, sched: SchedulerSpec, variant: Variant, out: Option<PathBuf>) -> ExitCode {
+fn cmd_run(
+    scen: &str,
+    seed: u64,
+    executions: u64,
+    sched: SchedulerSpec,
+    variant: Variant,
+    out: Option<PathBuf>,
+) -> ExitCode {
     let sc = match scenario(scen) {
         Ok(s) => s,
         Err(code) => return code,
     };
     let cfg = run_config(sc, variant, seed, executions, sched);
-    println!("tracesim run {}: base seed {}, {executions} executions, scheduler {sched}, variant {}", sc.name(), sim::fmt_seed(seed), variant.name());
+    println!(
+        "tracesim run {}: base seed {}, {executions} executions, scheduler {sched}, variant {}",
+        sc.name(),
+        sim::fmt_seed(seed),
+        variant.name()
+    );
     let kept = std::rc::Rc::new(std::cell::RefCell::new(None::<ExecResult>));
     let k = kept.clone();
     let report = sim::run_observed(&cfg, body(sc, variant), move |r| {
@@ -146,10 +163,18 @@ fn cmd_run(scen: &str, seed: u64, executions: u64, sched: SchedulerSpec, variant
 
 fn load_failure(path: &str) -> Result<(Failure, Scenario, Variant), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{path} is not a failure file: {e}"))?;
-    let f: Failure = serde_json::from_value(v["failure"].clone()).map_err(|e| format!("{path}: bad \"failure\": {e}"))?;
-    let sc = v["scenario"].as_str().and_then(Scenario::parse).ok_or_else(|| format!("{path}: missing or unknown \"scenario\""))?;
-    let var = v["variant"].as_str().and_then(Variant::parse).ok_or_else(|| format!("{path}: missing or unknown \"variant\""))?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{path} is not a failure file: {e}"))?;
+    let f: Failure = serde_json::from_value(v["failure"].clone())
+        .map_err(|e| format!("{path}: bad \"failure\": {e}"))?;
+    let sc = v["scenario"]
+        .as_str()
+        .and_then(Scenario::parse)
+        .ok_or_else(|| format!("{path}: missing or unknown \"scenario\""))?;
+    let var = v["variant"]
+        .as_str()
+        .and_then(Variant::parse)
+        .ok_or_else(|| format!("{path}: missing or unknown \"variant\""))?;
     Ok((f, sc, var))
 }
 
@@ -178,10 +203,23 @@ fn replay_file(path: &str) -> Result<ReplayTarget, ExitCode> {
         return Err(usage(&format!("{path} is a native failure (found on OS threads): it is not replayable by seed.\nreplay: {}", f.replay)));
     }
     let scheduler = SchedulerSpec::parse(&f.scheduler).map_err(|e| usage(&e))?;
-    Ok(ReplayTarget { seed: f.exec_seed, base: f.base_seed, index: f.index, scenario, variant, scheduler, decisions: Some(f.decisions) })
+    Ok(ReplayTarget {
+        seed: f.exec_seed,
+        base: f.base_seed,
+        index: f.index,
+        scenario,
+        variant,
+        scheduler,
+        decisions: Some(f.decisions),
+    })
 }
 
-fn replay_seed(target: &str, scen: Option<String>, variant: Option<Variant>, sched: Option<SchedulerSpec>) -> Result<ReplayTarget, ExitCode> {
+fn replay_seed(
+    target: &str,
+    scen: Option<String>,
+    variant: Option<Variant>,
+    sched: Option<SchedulerSpec>,
+) -> Result<ReplayTarget, ExitCode> {
     let seed = parse_seed(target).map_err(|e| usage(&e))?;
     let name = scen.ok_or_else(|| usage("replay SEED needs --scenario"))?;
     Ok(ReplayTarget {
@@ -195,16 +233,36 @@ fn replay_seed(target: &str, scen: Option<String>, variant: Option<Variant>, sch
     })
 }
 
-fn cmd_replay(target: &str, scen: Option<String>, variant: Option<Variant>, sched: Option<SchedulerSpec>, out: Option<PathBuf>) -> ExitCode {
-    let t = match if target.ends_with(".json") { replay_file(target) } else { replay_seed(target, scen, variant, sched) } {
+fn cmd_replay(
+    target: &str,
+    scen: Option<String>,
+    variant: Option<Variant>,
+    sched: Option<SchedulerSpec>,
+    out: Option<PathBuf>,
+) -> ExitCode {
+    let t = match if target.ends_with(".json") {
+        replay_file(target)
+    } else {
+        replay_seed(target, scen, variant, sched)
+    } {
         Ok(t) => t,
         Err(code) => return code,
     };
     let cfg = run_config(t.scenario, t.variant, t.base, 1, t.scheduler);
-    let res = sim::run_single(&cfg, t.seed, t.index, t.decisions, body(t.scenario, t.variant));
+    let res = sim::run_single(
+        &cfg,
+        t.seed,
+        t.index,
+        t.decisions,
+        body(t.scenario, t.variant),
+    );
     match &res.failure {
         Some(f) => println!("{f}"),
-        None => println!("execution {} passed ({} steps)", sim::fmt_seed(t.seed), res.steps),
+        None => println!(
+            "execution {} passed ({} steps)",
+            sim::fmt_seed(t.seed),
+            res.steps
+        ),
     }
     if let Err(code) = save_trace(out.as_deref(), Some(&res)) {
         return code;
@@ -252,7 +310,12 @@ fn cmd_list() -> ExitCode {
     }
     println!("variants:");
     for v in Variant::ALL {
-        println!("  {:<6} {}\n         predicted: {}", v.name(), v.description(), v.prediction());
+        println!(
+            "  {:<6} {}\n         predicted: {}",
+            v.name(),
+            v.description(),
+            v.prediction()
+        );
     }
     ExitCode::SUCCESS
 }
@@ -260,9 +323,22 @@ fn cmd_list() -> ExitCode {
 /// Runs the parsed command line.
 pub fn main(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Run { scenario, seed, executions, scheduler, variant, trace_out } => cmd_run(&scenario, seed, executions, scheduler, variant, trace_out),
+        Command::Run {
+            scenario,
+            seed,
+            executions,
+            scheduler,
+            variant,
+            trace_out,
+        } => cmd_run(&scenario, seed, executions, scheduler, variant, trace_out),
         Command::Stress(args) => cmd_stress(args),
-        Command::Replay { target, scenario, variant, scheduler, trace_out } => cmd_replay(&target, scenario, variant, scheduler, trace_out),
+        Command::Replay {
+            target,
+            scenario,
+            variant,
+            scheduler,
+            trace_out,
+        } => cmd_replay(&target, scenario, variant, scheduler, trace_out),
         Command::Dump { file } => cmd_dump(&file),
         Command::Hunt(args) => crate::hunt::cmd_hunt(args),
         Command::List => cmd_list(),

@@ -54,19 +54,34 @@ pub struct Case {
 impl Entry {
     /// Parses every field; the error names the bad one.
     pub fn case(&self) -> Result<Case, String> {
-        let scenario = Scenario::parse(&self.scenario).ok_or_else(|| format!("unknown scenario {:?}", self.scenario))?;
-        let variant = Variant::parse(&self.variant).ok_or_else(|| format!("unknown variant {:?}", self.variant))?;
+        let scenario = Scenario::parse(&self.scenario)
+            .ok_or_else(|| format!("unknown scenario {:?}", self.scenario))?;
+        let variant = Variant::parse(&self.variant)
+            .ok_or_else(|| format!("unknown variant {:?}", self.variant))?;
         let scheduler = SchedulerSpec::parse(&self.scheduler)?;
         let seed = parse_seed(&self.seed)?;
         let kind = match self.kind.as_str() {
             "pass" => None,
-            k => Some(FailureKind::from_name(k).ok_or_else(|| format!("unknown kind {k:?} (a sim::FailureKind name or \"pass\")"))?),
+            k => Some(FailureKind::from_name(k).ok_or_else(|| {
+                format!("unknown kind {k:?} (a sim::FailureKind name or \"pass\")")
+            })?),
         };
-        Ok(Case { scenario, variant, scheduler, seed, kind })
+        Ok(Case {
+            scenario,
+            variant,
+            scheduler,
+            seed,
+            kind,
+        })
     }
 
     /// The entry that keeps failure `f` (of `scenario` under `variant`).
-    pub fn from_failure(scenario: Scenario, variant: Variant, f: &Failure, found_by: String) -> Self {
+    pub fn from_failure(
+        scenario: Scenario,
+        variant: Variant,
+        f: &Failure,
+        found_by: String,
+    ) -> Self {
         Self {
             scenario: scenario.name().to_string(),
             variant: variant.name().to_string(),
@@ -95,7 +110,8 @@ pub fn signature(message: &str) -> Option<String> {
 
 /// Parses corpus text; every entry must parse (errors name the entry, counted from 1).
 pub fn parse(text: &str) -> Result<Vec<Entry>, String> {
-    let entries: Vec<Entry> = serde_json::from_str(text).map_err(|e| format!("not a JSON array of entries: {e}"))?;
+    let entries: Vec<Entry> =
+        serde_json::from_str(text).map_err(|e| format!("not a JSON array of entries: {e}"))?;
     for (i, e) in entries.iter().enumerate() {
         e.case().map_err(|m| format!("entry {}: {m}", i + 1))?;
     }
@@ -105,15 +121,23 @@ pub fn parse(text: &str) -> Result<Vec<Entry>, String> {
 /// Reads the corpus at `path` (a missing file is an empty corpus only if `missing_ok`).
 pub fn load(path: &Path, missing_ok: bool) -> Result<Vec<Entry>, String> {
     match std::fs::read_to_string(path) {
-        Ok(text) => parse(&text).map_err(|e| format!("malformed regression corpus {}: {e}", path.display())),
+        Ok(text) => {
+            parse(&text).map_err(|e| format!("malformed regression corpus {}: {e}", path.display()))
+        }
         Err(e) if missing_ok && e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(format!("cannot read the regression corpus {}: {e}", path.display())),
+        Err(e) => Err(format!(
+            "cannot read the regression corpus {}: {e}",
+            path.display()
+        )),
     }
 }
 
 /// The corpus as stored: a JSON array, one entry per line.
 pub fn render(entries: &[Entry]) -> String {
-    let lines: Vec<String> = entries.iter().map(|e| format!("  {}", serde_json::to_string(e).expect("entries serialise"))).collect();
+    let lines: Vec<String> = entries
+        .iter()
+        .map(|e| format!("  {}", serde_json::to_string(e).expect("entries serialise")))
+        .collect();
     format!("[\n{}\n]\n", lines.join(",\n"))
 }
 
@@ -133,7 +157,8 @@ pub fn append(path: &Path, candidates: &[Entry]) -> Result<Vec<Entry>, String> {
         return Ok(added);
     }
     let tmp = path.with_extension("json.tmp");
-    let io = |e: std::io::Error| format!("cannot write the regression corpus {}: {e}", path.display());
+    let io =
+        |e: std::io::Error| format!("cannot write the regression corpus {}: {e}", path.display());
     std::fs::write(&tmp, render(&entries)).map_err(io)?;
     std::fs::rename(&tmp, path).map_err(io)?;
     Ok(added)
@@ -147,10 +172,14 @@ fn verdict(entry: &Entry, c: &Case, failure: Option<&Failure>, steps: u64) -> Re
     match (c.kind, failure) {
         (None, None) => Ok(()),
         (None, Some(f)) => Err(format!("expected to pass, but:\n{f}")),
-        (Some(k), None) => Err(format!("expected a {k} failure, but the execution passed ({steps} steps)")),
+        (Some(k), None) => Err(format!(
+            "expected a {k} failure, but the execution passed ({steps} steps)"
+        )),
         (Some(k), Some(f)) if f.kind != k => Err(format!("expected a {k} failure, got:\n{f}")),
         (Some(_), Some(f)) => match &entry.message_contains {
-            Some(s) if !f.message.contains(s.as_str()) => Err(format!("the message lacks {s:?}:\n{f}")),
+            Some(s) if !f.message.contains(s.as_str()) => {
+                Err(format!("the message lacks {s:?}:\n{f}"))
+            }
             _ => Ok(()),
         },
     }
@@ -168,7 +197,10 @@ fn rehunt(entry: &Entry, c: &Case) -> Option<Failure> {
     cfg.stop = Some(stop.clone());
     sim::run_observed(&cfg, body(c.scenario, c.variant), move |r| {
         let mut slot = sink.borrow_mut();
-        if slot.is_none() && r.failure.is_some() && verdict(&e, &case, r.failure.as_ref(), r.steps).is_ok() {
+        if slot.is_none()
+            && r.failure.is_some()
+            && verdict(&e, &case, r.failure.as_ref(), r.steps).is_ok()
+        {
             *slot = r.failure.clone();
             stop.store(true, std::sync::atomic::Ordering::SeqCst);
         }
@@ -181,9 +213,16 @@ pub fn check(entry: &Entry) -> Result<String, String> {
     let c = entry.case()?;
     let cfg = run_config(c.scenario, c.variant, 0, 1, c.scheduler);
     let res = sim::run_single(&cfg, c.seed, 0, None, body(c.scenario, c.variant));
-    let what = format!("{} {} {} {}", entry.scenario, entry.variant, entry.scheduler, entry.seed);
+    let what = format!(
+        "{} {} {} {}",
+        entry.scenario, entry.variant, entry.scheduler, entry.seed
+    );
     let Err(why) = verdict(entry, &c, res.failure.as_ref(), res.steps) else {
-        return Ok(format!("{what}: {}, as expected", res.failure.map_or("passed".to_string(), |f| format!("failed with {}", f.kind))));
+        return Ok(format!(
+            "{what}: {}, as expected",
+            res.failure
+                .map_or("passed".to_string(), |f| format!("failed with {}", f.kind))
+        ));
     };
     if c.kind.is_none() {
         return Err(format!("{what}: {why}"));

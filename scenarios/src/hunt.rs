@@ -33,7 +33,13 @@ impl Hunt {
 }
 
 /// Runs `scenario` under `variant` from each base seed until its first failure or `budget`.
-pub fn hunt(scenario: Scenario, variant: Variant, scheduler: SchedulerSpec, seeds: &[u64], budget: u64) -> Hunt {
+pub fn hunt(
+    scenario: Scenario,
+    variant: Variant,
+    scheduler: SchedulerSpec,
+    seeds: &[u64],
+    budget: u64,
+) -> Hunt {
     let mut out = Hunt::default();
     for &seed in seeds {
         let mut cfg = run_config(scenario, variant, seed, budget, scheduler);
@@ -81,32 +87,82 @@ fn cell(h: &Hunt, seeds: usize) -> String {
 fn native_cell(scenario: Scenario, variant: Variant, wall: std::time::Duration) -> String {
     let mut cfg = run_config(scenario, variant, 1, u64::MAX, SchedulerSpec::Random);
     cfg.duration = Some(wall);
-    let opts = sim::native::NativeOptions { timeout: std::time::Duration::from_secs(1), max_hung: 1 };
+    let opts = sim::native::NativeOptions {
+        timeout: std::time::Duration::from_secs(1),
+        max_hung: 1,
+    };
     let rep = sim::native::run_native(&cfg, &opts, body(scenario, variant), |_| {});
-    let first = rep.run.failures.first().map(|f| format!(", first at execution {} ({})", f.index + 1, f.kind)).unwrap_or_default();
-    format!("{} executions, {} failed{first}{}", rep.run.executions, rep.run.failure_count, if rep.hung > 0 { ", hung" } else { "" })
+    let first = rep
+        .run
+        .failures
+        .first()
+        .map(|f| format!(", first at execution {} ({})", f.index + 1, f.kind))
+        .unwrap_or_default();
+    format!(
+        "{} executions, {} failed{first}{}",
+        rep.run.executions,
+        rep.run.failure_count,
+        if rep.hung > 0 { ", hung" } else { "" }
+    )
 }
 
 /// Runs the hunt and prints a markdown table; exit 0.
 pub fn cmd_hunt(args: HuntArgs) -> std::process::ExitCode {
-    let variants = if args.variants.is_empty() { Variant::ALL[2..].to_vec() } else { args.variants };
+    let variants = if args.variants.is_empty() {
+        Variant::ALL[2..].to_vec()
+    } else {
+        args.variants
+    };
     let scheds = if args.schedulers.is_empty() {
-        vec![SchedulerSpec::Random, SchedulerSpec::Pct { depth: 1 }, SchedulerSpec::Pct { depth: 2 }, SchedulerSpec::Pct { depth: 3 }]
+        vec![
+            SchedulerSpec::Random,
+            SchedulerSpec::Pct { depth: 1 },
+            SchedulerSpec::Pct { depth: 2 },
+            SchedulerSpec::Pct { depth: 3 },
+        ]
     } else {
         args.schedulers
     };
     let seeds: Vec<u64> = (1..=args.seeds).collect();
     let heads: Vec<String> = scheds.iter().map(|s| s.to_string()).collect();
-    let native = if args.native { " | native, same wall time" } else { "" };
-    println!("executions to first failure, median / max over {} base seeds (budget {}):\n", seeds.len(), args.budget);
-    println!("| variant | scenario | {} | sim wall{native} |", heads.join(" | "));
-    println!("|---|---|{}---|{}", "---|".repeat(heads.len()), if args.native { "---|" } else { "" });
+    let native = if args.native {
+        " | native, same wall time"
+    } else {
+        ""
+    };
+    println!(
+        "executions to first failure, median / max over {} base seeds (budget {}):\n",
+        seeds.len(),
+        args.budget
+    );
+    println!(
+        "| variant | scenario | {} | sim wall{native} |",
+        heads.join(" | ")
+    );
+    println!(
+        "|---|---|{}---|{}",
+        "---|".repeat(heads.len()),
+        if args.native { "---|" } else { "" }
+    );
     for v in variants {
         let start = std::time::Instant::now();
-        let cells: Vec<String> = scheds.iter().map(|&s| cell(&hunt(home(v), v, s, &seeds, args.budget), seeds.len())).collect();
+        let cells: Vec<String> = scheds
+            .iter()
+            .map(|&s| cell(&hunt(home(v), v, s, &seeds, args.budget), seeds.len()))
+            .collect();
         let wall = start.elapsed();
-        let nat = if args.native { format!(" | {}", native_cell(home(v), v, wall)) } else { String::new() };
-        println!("| {} | {} | {} | {:.1}s{nat} |", v.name(), home(v).name(), cells.join(" | "), wall.as_secs_f64());
+        let nat = if args.native {
+            format!(" | {}", native_cell(home(v), v, wall))
+        } else {
+            String::new()
+        };
+        println!(
+            "| {} | {} | {} | {:.1}s{nat} |",
+            v.name(),
+            home(v).name(),
+            cells.join(" | "),
+            wall.as_secs_f64()
+        );
     }
     std::process::ExitCode::SUCCESS
 }

@@ -21,7 +21,13 @@ pub struct Knobs {
 
 fn stacks(sw: &mut Swarm) -> Vec<Vec<u64>> {
     let n = sw.range("stacks", 2..=3);
-    (0..n).map(|k| (0..=k % 3).map(|d| 0x40_1000 + 0x100 * k + 0x10 * d).collect()).collect()
+    (0..n)
+        .map(|k| {
+            (0..=k % 3)
+                .map(|d| 0x40_1000 + 0x100 * k + 0x10 * d)
+                .collect()
+        })
+        .collect()
 }
 
 impl Knobs {
@@ -30,15 +36,41 @@ impl Knobs {
         let cpu = scenario == Scenario::TraceCpuProfile;
         let start_stop = scenario == Scenario::TraceStressStartStop;
         let emitters = sw.range("emitters", 2..=3) as usize;
-        let events = if start_stop { sw.range("events", 4..=8) } else { sw.range("events", 3..=6) } as usize;
+        let events = if start_stop {
+            sw.range("events", 4..=8)
+        } else {
+            sw.range("events", 3..=6)
+        } as usize;
         let buf_bytes = sw.range("buf_bytes", 80..=128) as usize;
-        let sessions = if start_stop { sw.range("sessions", 3..=3) } else { sw.fixed("sessions", 1) } as usize;
-        let samples = if cpu { sw.range("samples", 1..=3) } else { sw.fixed("samples", 0) } as usize;
+        let sessions = if start_stop {
+            sw.range("sessions", 3..=3)
+        } else {
+            sw.fixed("sessions", 1)
+        } as usize;
+        let samples = if cpu {
+            sw.range("samples", 1..=3)
+        } else {
+            sw.fixed("samples", 0)
+        } as usize;
         let profbuf_slots = sw.range("profbuf_slots", 2..=4) as usize;
-        let pless_events = if sw.chance("pless", 0.5) { sw.range("pless_events", 1..=3) as usize } else { 0 };
+        let pless_events = if sw.chance("pless", 0.5) {
+            sw.range("pless_events", 1..=3) as usize
+        } else {
+            0
+        };
         let stacks = stacks(sw);
         let pause = sw.range("pause", 2..=6) as usize;
-        Self { emitters, events, buf_bytes, sessions, samples, profbuf_slots, pless_events, stacks, pause }
+        Self {
+            emitters,
+            events,
+            buf_bytes,
+            sessions,
+            samples,
+            profbuf_slots,
+            pless_events,
+            stacks,
+            pause,
+        }
     }
 
     /// The tracer configuration these knobs give, with `variant`.

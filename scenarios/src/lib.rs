@@ -11,8 +11,8 @@
 pub mod board;
 pub mod body;
 pub mod cli;
-pub mod hunt;
 pub mod corpus;
+pub mod hunt;
 pub mod knobs;
 pub mod save;
 pub mod shard;
@@ -35,7 +35,11 @@ pub enum Scenario {
 
 impl Scenario {
     /// Every scenario.
-    pub const ALL: [Scenario; 3] = [Self::TraceStress, Self::TraceStressStartStop, Self::TraceCpuProfile];
+    pub const ALL: [Scenario; 3] = [
+        Self::TraceStress,
+        Self::TraceStressStartStop,
+        Self::TraceCpuProfile,
+    ];
 
     /// The name on the command line.
     pub fn name(self) -> &'static str {
@@ -72,7 +76,13 @@ impl Scenario {
 
 /// The run configuration of `scenario` under `variant`: its PCT estimate and a replay line
 /// for the `tracesim` CLI.
-pub fn run_config(scenario: Scenario, variant: Variant, base_seed: u64, executions: u64, scheduler: SchedulerSpec) -> RunConfig {
+pub fn run_config(
+    scenario: Scenario,
+    variant: Variant,
+    base_seed: u64,
+    executions: u64,
+    scheduler: SchedulerSpec,
+) -> RunConfig {
     RunConfig {
         base_seed,
         executions,

@@ -25,7 +25,8 @@ pub struct Saved {
 
 /// Creates the output directory (a usage error if it cannot be created).
 pub fn create_dir(dir: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the output directory {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create the output directory {}: {e}", dir.display()))?;
     if !dir.is_dir() {
         return Err(format!("{} is not a directory", dir.display()));
     }
@@ -45,7 +46,11 @@ pub fn failure_json(scenario: Scenario, variant: Variant, f: &Failure) -> String
         "failure": failure,
     });
     let text = serde_json::to_string_pretty(&doc).expect("values serialise");
-    text.replacen(SLOT, &serde_json::to_string(&f.decisions).expect("decisions serialise"), 1) + "\n"
+    text.replacen(
+        SLOT,
+        &serde_json::to_string(&f.decisions).expect("decisions serialise"),
+        1,
+    ) + "\n"
 }
 
 fn with_ext(stem: &Path, ext: &str) -> PathBuf {
@@ -55,11 +60,19 @@ fn with_ext(stem: &Path, ext: &str) -> PathBuf {
 /// Claims a free stem by creating its `.json` exclusively; returns the stem and the open file.
 fn claim(dir: &Path, base: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
     for n in 1u32.. {
-        let stem = dir.join(if n == 1 { base.to_string() } else { format!("{base}-{n}") });
+        let stem = dir.join(if n == 1 {
+            base.to_string()
+        } else {
+            format!("{base}-{n}")
+        });
         if with_ext(&stem, "trace").exists() || with_ext(&stem, "replay.txt").exists() {
             continue;
         }
-        match OpenOptions::new().write(true).create_new(true).open(with_ext(&stem, "json")) {
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(with_ext(&stem, "json"))
+        {
             Ok(file) => return Ok((stem, file)),
             Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
@@ -69,34 +82,65 @@ fn claim(dir: &Path, base: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
 }
 
 fn replay_text(what: &str, json: &Path, trace: Option<&Path>, f: &Failure) -> String {
-    let mut t = format!("# {what}: {}", f.to_string().lines().next().unwrap_or_default());
+    let mut t = format!(
+        "# {what}: {}",
+        f.to_string().lines().next().unwrap_or_default()
+    );
     if f.scheduler == NATIVE_SCHEDULER {
         t += "\n# Found on OS threads (--native): NOT replayable by seed, the OS scheduled it.\n";
-        t += &format!("# The seed fixes only the knobs; to explore the same knobs under the simulator:\n{}\n", sim_line(f));
+        t += &format!(
+            "# The seed fixes only the knobs; to explore the same knobs under the simulator:\n{}\n",
+            sim_line(f)
+        );
     } else {
         t += "\n# Replay from this file (follows the recorded decisions):\n";
-        t += &format!("cargo run --release -p scenarios -- replay {}\n", json.display());
+        t += &format!(
+            "cargo run --release -p scenarios -- replay {}\n",
+            json.display()
+        );
         t += &format!("# Replay by seed:\n{}\n", f.replay);
     }
     if let Some(trace) = trace {
-        t += &format!("# Decode and validate its trace:\ncargo run --release -p scenarios -- dump {}\n", trace.display());
+        t += &format!(
+            "# Decode and validate its trace:\ncargo run --release -p scenarios -- dump {}\n",
+            trace.display()
+        );
     }
     t
 }
 
 /// The simulator replay command inside a native failure's replay text.
 fn sim_line(f: &Failure) -> &str {
-    f.replay.find("cargo run").map_or(f.replay.as_str(), |i| &f.replay[i..])
+    f.replay
+        .find("cargo run")
+        .map_or(f.replay.as_str(), |i| &f.replay[i..])
 }
 
 fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
-    OpenOptions::new().write(true).create_new(true).open(path)?.write_all(text.as_bytes())
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?
+        .write_all(text.as_bytes())
 }
 
 /// Saves the failure of `res` (which must have one) under `dir`.
-pub fn save(dir: &Path, scenario: Scenario, variant: Variant, res: &ExecResult) -> std::io::Result<Saved> {
-    let f = res.failure.as_ref().expect("save: the execution did not fail");
-    let base = format!("{}-{}-{}", scenario.name(), variant.name(), fmt_seed(f.exec_seed));
+pub fn save(
+    dir: &Path,
+    scenario: Scenario,
+    variant: Variant,
+    res: &ExecResult,
+) -> std::io::Result<Saved> {
+    let f = res
+        .failure
+        .as_ref()
+        .expect("save: the execution did not fail");
+    let base = format!(
+        "{}-{}-{}",
+        scenario.name(),
+        variant.name(),
+        fmt_seed(f.exec_seed)
+    );
     let (stem, mut file) = claim(dir, &base)?;
     let json = with_ext(&stem, "json");
     file.write_all(failure_json(scenario, variant, f).as_bytes())?;
@@ -111,5 +155,9 @@ pub fn save(dir: &Path, scenario: Scenario, variant: Variant, res: &ExecResult) 
     let replay = with_ext(&stem, "replay.txt");
     let what = format!("{} {}", scenario.name(), variant.name());
     write_new(&replay, &replay_text(&what, &json, trace.as_deref(), f))?;
-    Ok(Saved { json, trace, replay })
+    Ok(Saved {
+        json,
+        trace,
+        replay,
+    })
 }

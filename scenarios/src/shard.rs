@@ -19,7 +19,10 @@ impl Shard {
     pub fn parse(text: &str) -> Result<Self, String> {
         let bad = || format!("invalid shard {text:?}: expected I/N with 0 <= I < N (e.g. 0/4)");
         let (i, n) = text.split_once('/').ok_or_else(bad)?;
-        let (index, count) = (i.trim().parse::<u64>().map_err(|_| bad())?, n.trim().parse::<u64>().map_err(|_| bad())?);
+        let (index, count) = (
+            i.trim().parse::<u64>().map_err(|_| bad())?,
+            n.trim().parse::<u64>().map_err(|_| bad())?,
+        );
         if count == 0 || index >= count {
             return Err(bad());
         }
@@ -43,7 +46,10 @@ pub fn job_slice(shard: Shard, jobs: u64, job: u64) -> (u64, u64) {
 /// campaign without a bound runs its scenarios in turns, one segment each).
 pub fn segment_slice(shard: Shard, jobs: u64, job: u64, offset: u64) -> (u64, u64) {
     assert!(job < jobs, "job {job} of {jobs}");
-    (shard.index + shard.count * (offset + job), shard.count * jobs)
+    (
+        shard.index + shard.count * (offset + job),
+        shard.count * jobs,
+    )
 }
 
 /// How many of a shard's `total` executions job `job` of `jobs` runs: the shard's first `total`

@@ -34,9 +34,13 @@ pub fn parse_go_duration(text: &str) -> Result<Duration, String> {
         return Err(bad());
     }
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(bad)?;
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(bad)?;
         let value: f64 = rest[..digits].parse().map_err(|_| bad())?;
-        let unit_len = rest[digits..].find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len() - digits);
+        let unit_len = rest[digits..]
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len() - digits);
         let scale = match &rest[digits..digits + unit_len] {
             "ms" => 1e-3,
             "s" => 1.0,
@@ -52,7 +56,10 @@ pub fn parse_go_duration(text: &str) -> Result<Duration, String> {
 
 /// Go `stress`'s status line: `<elapsed>: <runs> runs so far, <failures> failures[ (<pct>%)]`.
 pub fn stress_line(elapsed: Duration, runs: u64, failures: u64) -> String {
-    let mut line = format!("{}: {runs} runs so far, {failures} failures", go_duration(elapsed));
+    let mut line = format!(
+        "{}: {runs} runs so far, {failures} failures",
+        go_duration(elapsed)
+    );
     if failures > 0 {
         line += &format!(" ({:.2}%)", 100.0 * failures as f64 / runs.max(1) as f64);
     }
@@ -66,9 +73,17 @@ pub fn rate(runs: u64, elapsed: Duration) -> f64 {
 
 /// Our status line: stress's line, the rate, and the first failures (their replay seeds).
 pub fn status_line(elapsed: Duration, runs: u64, failures: u64, first: &[String]) -> String {
-    let mut line = format!("{}, {:.0} executions/s", stress_line(elapsed, runs, failures), rate(runs, elapsed));
+    let mut line = format!(
+        "{}, {:.0} executions/s",
+        stress_line(elapsed, runs, failures),
+        rate(runs, elapsed)
+    );
     if !first.is_empty() {
-        let more = if failures as usize > first.len() { ", …" } else { "" };
+        let more = if failures as usize > first.len() {
+            ", …"
+        } else {
+            ""
+        };
         line += &format!("; first: {}{more}", first.join(", "));
     }
     line
@@ -83,7 +98,10 @@ pub struct Term {
 impl Term {
     /// A terminal on stdout (live line only if stdout is a terminal).
     pub fn stdout() -> Self {
-        Self { tty: std::io::stdout().is_terminal(), live: false }
+        Self {
+            tty: std::io::stdout().is_terminal(),
+            live: false,
+        }
     }
 
     /// Whether live lines are drawn.

@@ -57,7 +57,9 @@ fn job_config(o: &Options, t: &Turn, job: u64, board: &Board, stop: &Arc<AtomicB
     RunConfig {
         start_index,
         stride,
-        duration: t.deadline.map(|d| d.saturating_duration_since(Instant::now())),
+        duration: t
+            .deadline
+            .map(|d| d.saturating_duration_since(Instant::now())),
         stop: Some(stop.clone()),
         progress: Some(board.runs.clone()),
         keep_failures: 0,
@@ -67,9 +69,17 @@ fn job_config(o: &Options, t: &Turn, job: u64, board: &Board, stop: &Arc<AtomicB
 
 /// Runs one job on its own OS thread: a whole simulated execution lives on one OS thread.
 /// Returns (executions, hung native executions).
-fn spawn_job(o: &Options, cfg: RunConfig, scenario: Scenario, job: u64, tx: mpsc::Sender<ExecResult>) -> std::thread::JoinHandle<(u64, u64)> {
+fn spawn_job(
+    o: &Options,
+    cfg: RunConfig,
+    scenario: Scenario,
+    job: u64,
+    tx: mpsc::Sender<ExecResult>,
+) -> std::thread::JoinHandle<(u64, u64)> {
     let (variant, native) = (o.variant, o.native.clone());
-    let job = std::thread::Builder::new().name(format!("stress-job-{job}")).stack_size(8 << 20);
+    let job = std::thread::Builder::new()
+        .name(format!("stress-job-{job}"))
+        .stack_size(8 << 20);
     let spawned = job.spawn(move || {
         let observe = move |r: &ExecResult| {
             if r.failure.is_some() {
@@ -81,7 +91,10 @@ fn spawn_job(o: &Options, cfg: RunConfig, scenario: Scenario, job: u64, tx: mpsc
                 let rep = sim::native::run_native(&cfg, &n, body(scenario, variant), observe);
                 (rep.run.executions, rep.hung)
             }
-            None => (sim::run_observed(&cfg, body(scenario, variant), observe).executions, 0),
+            None => (
+                sim::run_observed(&cfg, body(scenario, variant), observe).executions,
+                0,
+            ),
         }
     });
     spawned.expect("failed to spawn a stress job thread")
@@ -91,13 +104,25 @@ fn spawn_job(o: &Options, cfg: RunConfig, scenario: Scenario, job: u64, tx: mpsc
 fn run_turn(o: &Options, t: &Turn, board: &mut Board, stop: &Arc<AtomicBool>) -> u64 {
     let started = Instant::now();
     let (tx, rx) = mpsc::channel();
-    let jobs: Vec<_> = (0..o.jobs).map(|j| spawn_job(o, job_config(o, t, j, board, stop), t.scenario, j, tx.clone())).collect();
+    let jobs: Vec<_> = (0..o.jobs)
+        .map(|j| {
+            spawn_job(
+                o,
+                job_config(o, t, j, board, stop),
+                t.scenario,
+                j,
+                tx.clone(),
+            )
+        })
+        .collect();
     drop(tx);
     let failures_before = board.failures;
     board.pump(t.scenario, &rx);
     let (mut runs, mut hung) = (0, 0);
     for j in jobs {
-        let (n, h) = j.join().expect("[tracesim internal bug] a stress job panicked");
+        let (n, h) = j
+            .join()
+            .expect("[tracesim internal bug] a stress job panicked");
         runs += n;
         hung += h;
     }
@@ -116,11 +141,23 @@ fn turns(o: &Options, start: Instant) -> Box<dyn Iterator<Item = Turn> + '_> {
         let len = o.executions.unwrap_or(u64::MAX);
         Box::new(o.scenarios.iter().enumerate().map(move |(k, &scenario)| {
             let deadline = o.duration.map(|d| start + d * (k as u32 + 1) / n);
-            Turn { scenario, offset: 0, len, deadline }
+            Turn {
+                scenario,
+                offset: 0,
+                len,
+                deadline,
+            }
         }))
     } else {
         let len = SEGMENT_PER_JOB * o.jobs;
-        Box::new((0u64..).flat_map(move |round| o.scenarios.iter().map(move |&scenario| Turn { scenario, offset: round * len, len, deadline: None })))
+        Box::new((0u64..).flat_map(move |round| {
+            o.scenarios.iter().map(move |&scenario| Turn {
+                scenario,
+                offset: round * len,
+                len,
+                deadline: None,
+            })
+        }))
     }
 }
 
@@ -141,7 +178,11 @@ fn install_sigint() -> Arc<AtomicBool> {
 
 fn header(o: &Options) -> String {
     let names: Vec<&str> = o.scenarios.iter().map(|s| s.name()).collect();
-    let world = if o.native.is_some() { "native (OS threads)".to_string() } else { format!("scheduler {}", o.scheduler) };
+    let world = if o.native.is_some() {
+        "native (OS threads)".to_string()
+    } else {
+        format!("scheduler {}", o.scheduler)
+    };
     let bound = match (o.executions, o.duration) {
         (Some(n), Some(d)) => format!("{n} executions per scenario within {d:?}"),
         (Some(n), None) => format!("{n} executions per scenario"),
@@ -170,7 +211,9 @@ pub fn run(o: &Options) -> ExitCode {
         }
     }
     let stop = install_sigint();
-    let budget = o.executions.map(|n| n.saturating_mul(o.scenarios.len() as u64));
+    let budget = o
+        .executions
+        .map(|n| n.saturating_mul(o.scenarios.len() as u64));
     let mut board = Board::new(o.variant, &o.out, budget);
     board.term.line(&header(o));
     let mut hung = 0;
@@ -181,7 +224,9 @@ pub fn run(o: &Options) -> ExitCode {
         hung += run_turn(o, &t, &mut board, &stop);
         board.turn += 1;
         if o.native.as_ref().is_some_and(|n| hung >= n.max_hung) {
-            board.term.line(&format!("stopping: {hung} native executions hung (their threads are leaked)"));
+            board.term.line(&format!(
+                "stopping: {hung} native executions hung (their threads are leaked)"
+            ));
             break;
         }
     }

@@ -61,7 +61,9 @@ pub struct StressArgs {
 fn scenarios(a: &StressArgs) -> Result<Vec<Scenario>, ExitCode> {
     match (a.all, a.scenarios.is_empty()) {
         (true, false) => Err(usage("stress: give scenarios or --all, not both")),
-        (false, true) => Err(usage("stress: name at least one scenario, or --all (see `tracesim list`)")),
+        (false, true) => Err(usage(
+            "stress: name at least one scenario, or --all (see `tracesim list`)",
+        )),
         (true, true) => Ok(Scenario::ALL.to_vec()),
         (false, false) => a.scenarios.iter().map(|n| scenario(n)).collect(),
     }
@@ -71,15 +73,28 @@ impl StressArgs {
     /// Validates the flags into a campaign; a usage error (exit 2) otherwise.
     pub fn options(self) -> Result<Options, ExitCode> {
         let scenarios = scenarios(&self)?;
-        let jobs = self.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get() as u64));
+        let jobs = self
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get() as u64));
         if jobs == 0 || jobs > 1024 {
             return Err(usage("stress: --jobs must be in 1..=1024"));
         }
-        if self.executions == Some(0) || self.duration.is_some_and(|d| d.is_zero()) || self.timeout.is_zero() {
-            return Err(usage("stress: --executions, --duration and --timeout must be positive"));
+        if self.executions == Some(0)
+            || self.duration.is_some_and(|d| d.is_zero())
+            || self.timeout.is_zero()
+        {
+            return Err(usage(
+                "stress: --executions, --duration and --timeout must be positive",
+            ));
         }
-        let corpus = self.save_regressions.then(|| self.corpus.unwrap_or_else(|| PathBuf::from(crate::corpus::DEFAULT_PATH)));
-        let native = self.native.then(|| NativeOptions { timeout: self.timeout, ..NativeOptions::default() });
+        let corpus = self.save_regressions.then(|| {
+            self.corpus
+                .unwrap_or_else(|| PathBuf::from(crate::corpus::DEFAULT_PATH))
+        });
+        let native = self.native.then(|| NativeOptions {
+            timeout: self.timeout,
+            ..NativeOptions::default()
+        });
         Ok(Options {
             scenarios,
             variant: self.variant,

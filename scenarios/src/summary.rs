@@ -8,8 +8,21 @@ use crate::stress::Options;
 use std::process::ExitCode;
 
 fn tally_line(name: &str, t: &Tally) -> String {
-    let pct = if t.failures > 0 { format!(" ({:.2}%)", 100.0 * t.failures as f64 / t.runs.max(1) as f64) } else { String::new() };
-    format!("{name}: {} runs, {} failures{pct}, {:.1}s, {:.0} executions/s", t.runs, t.failures, t.elapsed.as_secs_f64(), rate(t.runs, t.elapsed))
+    let pct = if t.failures > 0 {
+        format!(
+            " ({:.2}%)",
+            100.0 * t.failures as f64 / t.runs.max(1) as f64
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "{name}: {} runs, {} failures{pct}, {:.1}s, {:.0} executions/s",
+        t.runs,
+        t.failures,
+        t.elapsed.as_secs_f64(),
+        rate(t.runs, t.elapsed)
+    )
 }
 
 fn world(o: &Options) -> String {
@@ -21,14 +34,20 @@ fn world(o: &Options) -> String {
 }
 
 fn print_tallies(o: &Options, b: &mut Board) {
-    let mut total = Tally { elapsed: b.start.elapsed(), ..Tally::default() };
+    let mut total = Tally {
+        elapsed: b.start.elapsed(),
+        ..Tally::default()
+    };
     let lines: Vec<String> = b
         .tallies
         .iter()
         .map(|(s, t)| {
             total.runs += t.runs;
             total.failures += t.failures;
-            tally_line(&format!("{} {} {}", s.name(), o.variant.name(), world(o)), t)
+            tally_line(
+                &format!("{} {} {}", s.name(), o.variant.name(), world(o)),
+                t,
+            )
         })
         .collect();
     b.term.line("");
@@ -36,21 +55,36 @@ fn print_tallies(o: &Options, b: &mut Board) {
         b.term.line(&l);
     }
     let n = b.tallies.len();
-    b.term.line(&tally_line(&format!("total ({n} scenario{})", if n == 1 { "" } else { "s" }), &total));
+    b.term.line(&tally_line(
+        &format!("total ({n} scenario{})", if n == 1 { "" } else { "s" }),
+        &total,
+    ));
 }
 
 fn print_hints(o: &Options, b: &mut Board, interrupted: bool, hung: u64) {
     if let Some((_, json)) = b.first_saved.clone() {
-        b.term.line(&format!("failures saved in {}; replay the first: cargo run --release -p scenarios -- replay {}", o.out.display(), json.display()));
+        b.term.line(&format!(
+            "failures saved in {}; replay the first: cargo run --release -p scenarios -- replay {}",
+            o.out.display(),
+            json.display()
+        ));
     }
     if b.save_errors > 0 {
-        b.term.line(&format!("{} failures could not be saved (see stderr)", b.save_errors));
+        b.term.line(&format!(
+            "{} failures could not be saved (see stderr)",
+            b.save_errors
+        ));
     }
     if hung > 0 {
-        b.term.line(&format!("{hung} native executions hung; their OS threads were leaked"));
+        b.term.line(&format!(
+            "{hung} native executions hung; their OS threads were leaked"
+        ));
     }
     if interrupted {
-        b.term.line(&format!("interrupted: the campaign stopped early; every failure found is kept in {}", o.out.display()));
+        b.term.line(&format!(
+            "interrupted: the campaign stopped early; every failure found is kept in {}",
+            o.out.display()
+        ));
     }
 }
 
@@ -59,15 +93,23 @@ fn print_hints(o: &Options, b: &mut Board, interrupted: bool, hung: u64) {
 fn save_regressions(o: &Options, b: &mut Board) -> Result<(), String> {
     let Some(path) = &o.corpus else { return Ok(()) };
     if o.native.is_some() {
-        b.term.line("regressions: native failures are not replayable; the corpus is unchanged");
+        b.term
+            .line("regressions: native failures are not replayable; the corpus is unchanged");
         return Ok(());
     }
     let candidates: Vec<corpus::Entry> = b.candidates.iter().map(|(_, e)| e.clone()).collect();
     let added = corpus::append(path, &candidates)?;
     let s = if added.len() == 1 { "y" } else { "ies" };
-    b.term.line(&format!("regressions: {} new entr{s} in {}", added.len(), path.display()));
+    b.term.line(&format!(
+        "regressions: {} new entr{s} in {}",
+        added.len(),
+        path.display()
+    ));
     for e in &added {
-        b.term.line(&format!("  + {} {} {} {} ({})", e.scenario, e.variant, e.scheduler, e.seed, e.kind));
+        b.term.line(&format!(
+            "  + {} {} {} {} ({})",
+            e.scenario, e.variant, e.scheduler, e.seed, e.kind
+        ));
     }
     Ok(())
 }

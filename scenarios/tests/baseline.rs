@@ -7,7 +7,12 @@ use sim::SchedulerSpec;
 use tracer::Variant;
 
 fn baseline(s: Scenario) {
-    let plan = [(SchedulerSpec::Random, 800), (SchedulerSpec::Pct { depth: 1 }, 400), (SchedulerSpec::Pct { depth: 2 }, 400), (SchedulerSpec::Pct { depth: 3 }, 400)];
+    let plan = [
+        (SchedulerSpec::Random, 800),
+        (SchedulerSpec::Pct { depth: 1 }, 400),
+        (SchedulerSpec::Pct { depth: 2 }, 400),
+        (SchedulerSpec::Pct { depth: 3 }, 400),
+    ];
     let mut total = 0;
     for (i, (sched, n)) in plan.into_iter().enumerate() {
         let report = run(s, Variant::V1_0, 0x5eed + i as u64, n, sched);
@@ -39,6 +44,15 @@ fn trace_cpu_profile_v1_0_passes_2000_executions() {
 fn v1_1_the_reentrant_lock_before_the_seed_commit_passes_too() {
     for s in Scenario::ALL {
         let report = run(s, Variant::V1_1, 11, 500, SchedulerSpec::Mix);
-        assert_eq!(report.failure_count, 0, "{}", report.failures.first().map(|f| f.to_string()).unwrap_or_default());
+        assert_eq!(
+            report.failure_count,
+            0,
+            "{}",
+            report
+                .failures
+                .first()
+                .map(|f| f.to_string())
+                .unwrap_or_default()
+        );
     }
 }

@@ -16,8 +16,17 @@ const SEEDS: [u64; 5] = [1, 2, 3, 4, 5];
 /// `budget`. Returns the first failure.
 fn must_fail(v: Variant, budget: u64) -> Failure {
     let h = hunt(home(v), v, SchedulerSpec::Mix, &SEEDS, budget);
-    println!("{} mix: executions to first failure {:?}", v.name(), h.found);
-    assert!(h.found.iter().all(Option::is_some), "{} must fail within {budget} executions: {:?}", v.name(), h.found);
+    println!(
+        "{} mix: executions to first failure {:?}",
+        v.name(),
+        h.found
+    );
+    assert!(
+        h.found.iter().all(Option::is_some),
+        "{} must fail within {budget} executions: {:?}",
+        v.name(),
+        h.found
+    );
     let f = h.first.expect("found");
     println!("{f}");
     f
@@ -27,14 +36,29 @@ fn must_fail(v: Variant, budget: u64) -> Failure {
 fn v1_2_reader_self_deadlocks_on_trace_lock_when_it_drains_a_sample() {
     let f = must_fail(Variant::V1_2, 30);
     assert_eq!(f.kind, FailureKind::Deadlock, "{f}");
-    assert!(f.message.contains("self-deadlock") && f.message.contains("trace (rank 42)"), "{f}");
-    assert!(f.message.contains(" 0 : trace 42") && f.message.contains(" 1 : trace 42"), "{f}");
-    assert!(f.message.contains("tracer/src/reader.rs") && f.message.contains("tracer/src/cpu.rs"), "both sites: {f}");
+    assert!(
+        f.message.contains("self-deadlock") && f.message.contains("trace (rank 42)"),
+        "{f}"
+    );
+    assert!(
+        f.message.contains(" 0 : trace 42") && f.message.contains(" 1 : trace 42"),
+        "{f}"
+    );
+    assert!(
+        f.message.contains("tracer/src/reader.rs") && f.message.contains("tracer/src/cpu.rs"),
+        "both sites: {f}"
+    );
 }
 
 #[test]
 fn v1_2_never_fails_without_cpu_samples_as_in_go() {
-    let report = run(Scenario::TraceStressStartStop, Variant::V1_2, 1, 300, SchedulerSpec::Pct { depth: 2 });
+    let report = run(
+        Scenario::TraceStressStartStop,
+        Variant::V1_2,
+        1,
+        300,
+        SchedulerSpec::Pct { depth: 2 },
+    );
     assert_eq!(report.failure_count, 0);
 }
 
@@ -42,7 +66,10 @@ fn v1_2_never_fails_without_cpu_samples_as_in_go() {
 fn v1_3_a_stale_lock_owner_lets_the_reader_flush_without_trace_lock() {
     let f = must_fail(Variant::V1_3, 600);
     assert_eq!(f.kind, FailureKind::Invariant, "{f}");
-    assert!(f.message.starts_with("invariant I11") && f.message.contains("without holding trace.lock"), "{f}");
+    assert!(
+        f.message.starts_with("invariant I11") && f.message.contains("without holding trace.lock"),
+        "{f}"
+    );
 }
 
 #[test]
@@ -54,7 +81,11 @@ fn v1_4_draining_without_a_p_races_stop_traces_drain() {
 #[test]
 fn v1_6_two_readers_are_refused_or_drain_concurrently() {
     let f = must_fail(Variant::V1_6, 60);
-    let shows = f.message.contains("ReadTrace called from multiple goroutines simultaneously") || f.message.contains("I12") || f.kind == FailureKind::Livelock;
+    let shows = f
+        .message
+        .contains("ReadTrace called from multiple goroutines simultaneously")
+        || f.message.contains("I12")
+        || f.kind == FailureKind::Livelock;
     assert!(shows, "{f}");
 }
 
@@ -62,7 +93,10 @@ fn v1_6_two_readers_are_refused_or_drain_concurrently() {
 fn v1_7_a_lost_wake_up_leaves_stop_trace_waiting_forever() {
     let f = must_fail(Variant::V1_7, 100);
     assert_eq!(f.kind, FailureKind::Deadlock, "{f}");
-    assert!(f.message.contains("trace.shutdownSema") && f.message.contains("gopark"), "{f}");
+    assert!(
+        f.message.contains("trace.shutdownSema") && f.message.contains("gopark"),
+        "{f}"
+    );
 }
 
 #[test]
@@ -70,12 +104,33 @@ fn v1_8_dump_under_the_stack_table_lock_is_a_rank_report_and_the_trace_stays_val
     let f = must_fail(Variant::V1_8, 10);
     assert_eq!(f.kind, FailureKind::Rank, "{f}");
     assert!(f.message.contains(" 0 : traceStackTab 43"), "{f}");
-    assert!(f.message.contains(" 1 : traceStrings 25") || f.message.contains(" 1 : trace 42"), "{f}");
-    let mut cfg = scenarios::run_config(Scenario::TraceStress, Variant::V1_8, 1, 200, SchedulerSpec::Mix);
+    assert!(
+        f.message.contains(" 1 : traceStrings 25") || f.message.contains(" 1 : trace 42"),
+        "{f}"
+    );
+    let mut cfg = scenarios::run_config(
+        Scenario::TraceStress,
+        Variant::V1_8,
+        1,
+        200,
+        SchedulerSpec::Mix,
+    );
     cfg.rank_action = sim::RankAction::Record;
     let report = sim::run(&cfg, scenarios::body(Scenario::TraceStress, Variant::V1_8));
-    assert_eq!(report.failure_count, 0, "with rank reports recorded, the trace is valid: {:?}", report.failures.first());
-    assert!(report.rank_reports.iter().any(|(_, r)| r.contains(" 0 : traceStackTab 43")), "{:?}", report.rank_reports);
+    assert_eq!(
+        report.failure_count,
+        0,
+        "with rank reports recorded, the trace is valid: {:?}",
+        report.failures.first()
+    );
+    assert!(
+        report
+            .rank_reports
+            .iter()
+            .any(|(_, r)| r.contains(" 0 : traceStackTab 43")),
+        "{:?}",
+        report.rank_reports
+    );
 }
 
 #[test]
@@ -88,23 +143,58 @@ fn v1_9_dumping_before_writers_quiesce_leaves_stacks_undefined_or_redefined() {
 fn v1_10_stop_without_waiting_for_the_reader_throws_in_cleanup() {
     let f = must_fail(Variant::V1_10, 30);
     assert_eq!(f.kind, FailureKind::Invariant, "{f}");
-    assert!(f.message.contains("I10") || f.message.contains("I14") || f.message.contains("I7"), "{f}");
+    assert!(
+        f.message.contains("I10") || f.message.contains("I14") || f.message.contains("I7"),
+        "{f}"
+    );
 }
 
 #[test]
 fn v1_11_an_event_after_stop_trace_is_lost_or_left_in_a_p() {
     let f = must_fail(Variant::V1_11, 300);
-    assert!(f.message.contains("I2") || f.message.contains("non-empty trace buffer in proc"), "{f}");
+    assert!(
+        f.message.contains("I2") || f.message.contains("non-empty trace buffer in proc"),
+        "{f}"
+    );
 }
 
 #[test]
 fn a_failing_seed_replays_to_the_identical_failure() {
-    let cfg = scenarios::run_config(Scenario::TraceCpuProfile, Variant::V1_2, 1, 300, SchedulerSpec::Pct { depth: 2 });
-    let report = sim::run(&cfg, scenarios::body(Scenario::TraceCpuProfile, Variant::V1_2));
+    let cfg = scenarios::run_config(
+        Scenario::TraceCpuProfile,
+        Variant::V1_2,
+        1,
+        300,
+        SchedulerSpec::Pct { depth: 2 },
+    );
+    let report = sim::run(
+        &cfg,
+        scenarios::body(Scenario::TraceCpuProfile, Variant::V1_2),
+    );
     let f = report.failures.first().expect("V1.2 fails").clone();
-    let again = sim::run_single(&cfg, f.exec_seed, f.index, None, scenarios::body(Scenario::TraceCpuProfile, Variant::V1_2));
+    let again = sim::run_single(
+        &cfg,
+        f.exec_seed,
+        f.index,
+        None,
+        scenarios::body(Scenario::TraceCpuProfile, Variant::V1_2),
+    );
     assert_eq!(again.failure.as_ref(), Some(&f));
-    let by_decisions = sim::run_single(&cfg, f.exec_seed, f.index, Some(f.decisions.clone()), scenarios::body(Scenario::TraceCpuProfile, Variant::V1_2));
-    assert_eq!(by_decisions.failure.map(|g| (g.kind, g.message, g.step)), Some((f.kind, f.message.clone(), f.step)));
-    assert!(f.to_string().lines().last().unwrap().starts_with("replay: cargo run --release -p scenarios -- replay 0x"));
+    let by_decisions = sim::run_single(
+        &cfg,
+        f.exec_seed,
+        f.index,
+        Some(f.decisions.clone()),
+        scenarios::body(Scenario::TraceCpuProfile, Variant::V1_2),
+    );
+    assert_eq!(
+        by_decisions.failure.map(|g| (g.kind, g.message, g.step)),
+        Some((f.kind, f.message.clone(), f.step))
+    );
+    assert!(f
+        .to_string()
+        .lines()
+        .last()
+        .unwrap()
+        .starts_with("replay: cargo run --release -p scenarios -- replay 0x"));
 }

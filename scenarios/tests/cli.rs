@@ -3,14 +3,24 @@
 use std::process::Command;
 
 fn tracesim(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tracesim")).args(args).output().expect("tracesim runs");
-    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let out = Command::new(env!("CARGO_BIN_EXE_tracesim"))
+        .args(args)
+        .output()
+        .expect("tracesim runs");
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     (out.status.code().unwrap_or(-1), text)
 }
 
 #[test]
 fn bad_arguments_exit_2_with_a_message() {
-    for args in [&["run", "no_such_scenario"][..], &["run", "trace_stress", "--seed", "zz"], &["run", "trace_stress", "--scheduler", "pct:9"], &["run", "trace_stress", "--variant", "v9"], &["frobnicate"]] {
+    for args in [
+        &["run", "no_such_scenario"][..],
+        &["run", "trace_stress", "--seed", "zz"],
+        &["run", "trace_stress", "--scheduler", "pct:9"],
+        &["run", "trace_stress", "--variant", "v9"],
+        &["frobnicate"],
+    ] {
         let (code, text) = tracesim(args);
         assert_eq!(code, 2, "{args:?}: {text}");
         assert!(!text.contains("panicked"), "{text}");
@@ -22,11 +32,23 @@ fn run_writes_a_trace_that_dump_accepts_and_a_corrupt_one_it_rejects() {
     let dir = std::env::temp_dir().join(format!("tracesim-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("t.trace");
-    let (code, text) = tracesim(&["run", "trace_stress", "--seed", "7", "--executions", "1", "--trace-out", file.to_str().unwrap()]);
+    let (code, text) = tracesim(&[
+        "run",
+        "trace_stress",
+        "--seed",
+        "7",
+        "--executions",
+        "1",
+        "--trace-out",
+        file.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{text}");
     let (code, text) = tracesim(&["dump", file.to_str().unwrap()]);
     assert_eq!(code, 0, "{text}");
-    assert!(text.contains("GoCreate") && text.trim_end().ends_with("PASS"), "{text}");
+    assert!(
+        text.contains("GoCreate") && text.trim_end().ends_with("PASS"),
+        "{text}"
+    );
     let mut bytes = std::fs::read(&file).unwrap();
     bytes.truncate(bytes.len() / 2);
     std::fs::write(&file, &bytes).unwrap();

@@ -7,8 +7,13 @@ use scenarios::corpus::{self, Entry};
 use std::path::Path;
 
 fn entries() -> Vec<Entry> {
-    let entries = corpus::load(Path::new(corpus::DEFAULT_PATH), false).unwrap_or_else(|e| panic!("{e}"));
-    assert!(!entries.is_empty(), "{} has no entries", corpus::DEFAULT_PATH);
+    let entries =
+        corpus::load(Path::new(corpus::DEFAULT_PATH), false).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        !entries.is_empty(),
+        "{} has no entries",
+        corpus::DEFAULT_PATH
+    );
     entries
 }
 
@@ -22,19 +27,48 @@ fn corpus_every_entry_replays_to_its_expected_kind() {
             Err(why) => errors.push(why),
         }
     }
-    assert!(errors.is_empty(), "{} of {} corpus entries regressed:\n\n{}", errors.len(), entries.len(), errors.join("\n\n"));
+    assert!(
+        errors.is_empty(),
+        "{} of {} corpus entries regressed:\n\n{}",
+        errors.len(),
+        entries.len(),
+        errors.join("\n\n")
+    );
 }
 
 #[test]
 fn corpus_check_rejects_a_wrong_kind_a_wrong_message_and_a_passing_execution() {
-    let e = entries().into_iter().find(|e| e.kind == "deadlock").expect("a deadlock entry");
-    let wrong_kind = Entry { kind: "livelock".into(), ..e.clone() };
-    assert!(corpus::check(&wrong_kind).unwrap_err().contains("expected a livelock failure"));
-    let wrong_message = Entry { message_contains: Some("no such text".into()), ..e.clone() };
-    assert!(corpus::check(&wrong_message).unwrap_err().contains("lacks \"no such text\""));
-    let fixed = Entry { variant: "v1.0".into(), ..e.clone() };
-    assert!(corpus::check(&fixed).unwrap_err().contains("but the execution passed"));
-    let must_pass = Entry { variant: "v1.0".into(), kind: "pass".into(), message_contains: None, ..e };
+    let e = entries()
+        .into_iter()
+        .find(|e| e.kind == "deadlock")
+        .expect("a deadlock entry");
+    let wrong_kind = Entry {
+        kind: "livelock".into(),
+        ..e.clone()
+    };
+    assert!(corpus::check(&wrong_kind)
+        .unwrap_err()
+        .contains("expected a livelock failure"));
+    let wrong_message = Entry {
+        message_contains: Some("no such text".into()),
+        ..e.clone()
+    };
+    assert!(corpus::check(&wrong_message)
+        .unwrap_err()
+        .contains("lacks \"no such text\""));
+    let fixed = Entry {
+        variant: "v1.0".into(),
+        ..e.clone()
+    };
+    assert!(corpus::check(&fixed)
+        .unwrap_err()
+        .contains("but the execution passed"));
+    let must_pass = Entry {
+        variant: "v1.0".into(),
+        kind: "pass".into(),
+        message_contains: None,
+        ..e
+    };
     assert!(corpus::check(&must_pass).is_ok());
 }
 
@@ -42,11 +76,20 @@ fn corpus_check_rejects_a_wrong_kind_a_wrong_message_and_a_passing_execution() {
 fn corpus_entry_whose_seed_drifted_is_re_found_and_names_the_seed_to_record() {
     // Seed 0x1 passes under V1.3 (checked with `tracesim replay 0x1 --scenario trace_cpu_profile
     // --variant v1.3 --scheduler pct:2`), as a recorded seed does after the model changed.
-    let e = entries().into_iter().find(|e| e.variant == "v1.3").expect("a v1.3 entry");
-    let drifted = Entry { seed: "0x1".into(), ..e };
+    let e = entries()
+        .into_iter()
+        .find(|e| e.variant == "v1.3")
+        .expect("a v1.3 entry");
+    let drifted = Entry {
+        seed: "0x1".into(),
+        ..e
+    };
     let what = corpus::check(&drifted).expect("the bug is still found within the re-hunt budget");
     println!("{what}");
-    assert!(what.contains("still found") && what.contains("re-record"), "{what}");
+    assert!(
+        what.contains("still found") && what.contains("re-record"),
+        "{what}"
+    );
 }
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
@@ -67,8 +110,14 @@ fn corpus_append_adds_only_new_combinations_and_keeps_every_entry() {
     let again = corpus::append(&path, &seeded).unwrap();
     assert!(again.is_empty(), "{again:?}");
     assert_eq!(corpus::load(&path, false).unwrap(), seeded);
-    let other_seed = Entry { seed: "0x1".into(), ..seeded[0].clone() };
-    assert!(corpus::append(&path, &[other_seed]).unwrap().is_empty(), "same (scenario, variant, kind)");
+    let other_seed = Entry {
+        seed: "0x1".into(),
+        ..seeded[0].clone()
+    };
+    assert!(
+        corpus::append(&path, &[other_seed]).unwrap().is_empty(),
+        "same (scenario, variant, kind)"
+    );
     assert!(!dir.join("regressions.json.tmp").exists());
 }
 

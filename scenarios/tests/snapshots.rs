@@ -9,7 +9,13 @@ use tracer::Variant;
 
 fn trace_of(s: Scenario, seed: u64) -> Vec<u8> {
     let cfg = run_config(s, Variant::V1_0, seed, 1, SchedulerSpec::Random);
-    let res = sim::run_single(&cfg, sim::exec_seed(seed, 0), 0, None, body(s, Variant::V1_0));
+    let res = sim::run_single(
+        &cfg,
+        sim::exec_seed(seed, 0),
+        0,
+        None,
+        body(s, Variant::V1_0),
+    );
     assert!(res.failure.is_none(), "{}", res.failure.unwrap());
     res.artifact.expect("the scenario keeps its trace")
 }
@@ -17,7 +23,11 @@ fn trace_of(s: Scenario, seed: u64) -> Vec<u8> {
 fn render(bytes: &[u8]) -> String {
     let sep = scenarios::body::SESSION_SEPARATOR;
     let mut out = String::new();
-    for (i, session) in bytes.split(|_| false).flat_map(|b| split(b, sep)).enumerate() {
+    for (i, session) in bytes
+        .split(|_| false)
+        .flat_map(|b| split(b, sep))
+        .enumerate()
+    {
         out += &format!("== session {}\n", i + 1);
         out += &wire::dump::raw_text(&wire::decode(session).expect("the trace decodes"));
     }
@@ -46,7 +56,10 @@ macro_rules! snap {
 fn decoded_traces_of_each_scenario_for_two_seeds() {
     for s in Scenario::ALL {
         for seed in [1u64, 2] {
-            snap!(format!("{}_seed{seed}", s.name()), render(&trace_of(s, seed)));
+            snap!(
+                format!("{}_seed{seed}", s.name()),
+                render(&trace_of(s, seed))
+            );
         }
     }
 }
@@ -55,11 +68,23 @@ fn decoded_traces_of_each_scenario_for_two_seeds() {
 fn validator_report_on_a_corrupted_trace() {
     let mut bytes = trace_of(Scenario::TraceStress, 1);
     let sep = scenarios::body::SESSION_SEPARATOR;
-    bytes.truncate(bytes.windows(sep.len()).position(|w| w == sep).unwrap_or(bytes.len()));
-    let stack = bytes.iter().rposition(|&b| b & 0x3f == wire::ev::EV_STACK && b >> 6 == 3).expect("a stack record");
+    bytes.truncate(
+        bytes
+            .windows(sep.len())
+            .position(|w| w == sep)
+            .unwrap_or(bytes.len()),
+    );
+    let stack = bytes
+        .iter()
+        .rposition(|&b| b & 0x3f == wire::ev::EV_STACK && b >> 6 == 3)
+        .expect("a stack record");
     bytes[stack] = wire::ev::EV_GO_SCHED;
     let report = match wire::check::check_bytes(&bytes) {
-        Ok(v) => v.iter().map(|v| v.to_string()).collect::<Vec<_>>().join("\n"),
+        Ok(v) => v
+            .iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
         Err(e) => format!("does not decode: {e}"),
     };
     let go = match wire::parse(&bytes) {

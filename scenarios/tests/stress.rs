@@ -10,16 +10,37 @@ use std::time::Duration;
 #[test]
 fn status_line_is_go_stress_own() {
     let elapsed = Duration::from_millis(42 * 60_000 + 900);
-    assert_eq!(stress_line(elapsed, 24520, 0), "42m0s: 24520 runs so far, 0 failures");
-    assert_eq!(stress_line(Duration::from_millis(65_999), 1200, 3), "1m5s: 1200 runs so far, 3 failures (0.25%)");
-    assert_eq!(stress_line(Duration::from_secs(5), 3, 3), "5s: 3 runs so far, 3 failures (100.00%)");
-    let ours = status_line(Duration::from_secs(10), 20_000, 1, &["trace_cpu_profile 0x85e7bb0f12278575 (deadlock)".into()]);
+    assert_eq!(
+        stress_line(elapsed, 24520, 0),
+        "42m0s: 24520 runs so far, 0 failures"
+    );
+    assert_eq!(
+        stress_line(Duration::from_millis(65_999), 1200, 3),
+        "1m5s: 1200 runs so far, 3 failures (0.25%)"
+    );
+    assert_eq!(
+        stress_line(Duration::from_secs(5), 3, 3),
+        "5s: 3 runs so far, 3 failures (100.00%)"
+    );
+    let ours = status_line(
+        Duration::from_secs(10),
+        20_000,
+        1,
+        &["trace_cpu_profile 0x85e7bb0f12278575 (deadlock)".into()],
+    );
     assert_eq!(ours, "10s: 20000 runs so far, 1 failures (0.01%), 2000 executions/s; first: trace_cpu_profile 0x85e7bb0f12278575 (deadlock)");
 }
 
 #[test]
 fn status_durations_print_and_parse_as_go_does() {
-    for (secs, text) in [(0, "0s"), (5, "5s"), (65, "1m5s"), (2520, "42m0s"), (3600, "1h0m0s"), (90061, "25h1m1s")] {
+    for (secs, text) in [
+        (0, "0s"),
+        (5, "5s"),
+        (65, "1m5s"),
+        (2520, "42m0s"),
+        (3600, "1h0m0s"),
+        (90061, "25h1m1s"),
+    ] {
         assert_eq!(go_duration(Duration::from_secs(secs)), text);
         assert_eq!(parse_go_duration(text), Ok(Duration::from_secs(secs)));
     }
@@ -39,14 +60,20 @@ fn shard_and_jobs_split_the_seed_space_disjointly_and_completely() {
                 let mut all = Vec::new();
                 for i in 0..n {
                     let s = Shard { index: i, count: n };
-                    let mut mine: Vec<u64> = (0..jobs).flat_map(|j| shard::job_indices(s, jobs, j, total)).collect();
+                    let mut mine: Vec<u64> = (0..jobs)
+                        .flat_map(|j| shard::job_indices(s, jobs, j, total))
+                        .collect();
                     mine.sort_unstable();
                     let expected: Vec<u64> = (0..total).map(|q| i + n * q).collect();
                     assert_eq!(mine, expected, "shard {s}, {jobs} jobs, {total} executions: the shard's first indices, once each");
                     all.extend(mine);
                 }
                 all.sort_unstable();
-                assert_eq!(all, (0..n * total).collect::<Vec<_>>(), "{n} shards, {jobs} jobs: disjoint and covering");
+                assert_eq!(
+                    all,
+                    (0..n * total).collect::<Vec<_>>(),
+                    "{n} shards, {jobs} jobs: disjoint and covering"
+                );
             }
         }
     }
@@ -71,8 +98,15 @@ fn shard_segments_tile_a_shard_and_shards_parse() {
 }
 
 fn tracesim(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tracesim")).args(args).output().expect("tracesim runs");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    let out = Command::new(env!("CARGO_BIN_EXE_tracesim"))
+        .args(args)
+        .output()
+        .expect("tracesim runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -82,13 +116,18 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.to_string_lossy().ends_with(suffix)).collect();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(suffix))
+        .collect();
     v.sort();
     v
 }
 
 fn saved_failure(json: &Path) -> (serde_json::Value, sim::Failure) {
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
     let f = serde_json::from_value(v["failure"].clone()).unwrap();
     (v, f)
 }
@@ -97,23 +136,61 @@ fn saved_failure(json: &Path) -> (serde_json::Value, sim::Failure) {
 fn stress_saves_every_failure_and_replay_of_the_file_reproduces_it() {
     let dir = temp_dir("stress-e2e");
     let d = dir.to_str().unwrap();
-    let (code, out, err) = tracesim(&["stress", "trace_stress", "--variant", "v1.9", "--executions", "50", "--jobs", "2", "--out", d]);
+    let (code, out, err) = tracesim(&[
+        "stress",
+        "trace_stress",
+        "--variant",
+        "v1.9",
+        "--executions",
+        "50",
+        "--jobs",
+        "2",
+        "--out",
+        d,
+    ]);
     assert_eq!(code, 1, "{out}{err}");
-    assert!(out.contains(": 50 runs so far, ") && out.contains("executions/s; first: trace_stress 0x"), "{out}");
+    assert!(
+        out.contains(": 50 runs so far, ") && out.contains("executions/s; first: trace_stress 0x"),
+        "{out}"
+    );
     let jsons = files(&dir, ".json");
-    let line = out.lines().find(|l| l.starts_with("trace_stress v1.9 random: 50 runs, ")).expect("a summary line");
-    assert!(line.contains(&format!(", {} failures (", jsons.len())), "one file per failure: {line}");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("trace_stress v1.9 random: 50 runs, "))
+        .expect("a summary line");
+    assert!(
+        line.contains(&format!(", {} failures (", jsons.len())),
+        "one file per failure: {line}"
+    );
     assert_eq!(files(&dir, ".replay.txt").len(), jsons.len());
-    assert!(!files(&dir, ".trace").is_empty(), "failures in validation keep their trace");
+    assert!(
+        !files(&dir, ".trace").is_empty(),
+        "failures in validation keep their trace"
+    );
     for json in jsons.iter().take(3) {
         let (v, f) = saved_failure(json);
-        assert_eq!((v["scenario"].as_str(), v["variant"].as_str(), v["native"].as_bool()), (Some("trace_stress"), Some("v1.9"), Some(false)));
+        assert_eq!(
+            (
+                v["scenario"].as_str(),
+                v["variant"].as_str(),
+                v["native"].as_bool()
+            ),
+            (Some("trace_stress"), Some("v1.9"), Some(false))
+        );
         assert!(!f.knobs.is_empty() && !f.decisions.is_empty(), "{f:?}");
         let (code, replayed, err) = tracesim(&["replay", json.to_str().unwrap()]);
         assert_eq!(code, 1, "{replayed}{err}");
-        assert_eq!(replayed.trim_end(), f.to_string(), "replay FILE.json prints the saved failure exactly");
-        let txt = std::fs::read_to_string(json.to_str().unwrap().replace(".json", ".replay.txt")).unwrap();
-        assert!(txt.contains(&format!("replay {}", json.display())) && txt.contains(&f.replay), "{txt}");
+        assert_eq!(
+            replayed.trim_end(),
+            f.to_string(),
+            "replay FILE.json prints the saved failure exactly"
+        );
+        let txt = std::fs::read_to_string(json.to_str().unwrap().replace(".json", ".replay.txt"))
+            .unwrap();
+        assert!(
+            txt.contains(&format!("replay {}", json.display())) && txt.contains(&f.replay),
+            "{txt}"
+        );
     }
 }
 
@@ -121,15 +198,35 @@ fn stress_saves_every_failure_and_replay_of_the_file_reproduces_it() {
 fn stress_shards_compose_with_jobs_and_never_overwrite_a_saved_failure() {
     let dir = temp_dir("stress-shard");
     let d = dir.to_str().unwrap();
-    let args = ["stress", "trace_stress", "--variant", "v1.10", "--executions", "4", "--jobs", "2", "--shard", "1/2", "--out", d];
+    let args = [
+        "stress",
+        "trace_stress",
+        "--variant",
+        "v1.10",
+        "--executions",
+        "4",
+        "--jobs",
+        "2",
+        "--shard",
+        "1/2",
+        "--out",
+        d,
+    ];
     for round in 1..=2 {
         let (code, out, err) = tracesim(&args);
         assert_eq!(code, 1, "{out}{err}");
         assert_eq!(files(&dir, ".json").len(), 4 * round, "{out}");
     }
-    let mut indices: Vec<u64> = files(&dir, ".json").iter().map(|j| saved_failure(j).1.index).collect();
+    let mut indices: Vec<u64> = files(&dir, ".json")
+        .iter()
+        .map(|j| saved_failure(j).1.index)
+        .collect();
     indices.sort_unstable();
-    assert_eq!(indices, [1, 1, 3, 3, 5, 5, 7, 7], "shard 1/2: odd indices; the second run saved beside the first");
+    assert_eq!(
+        indices,
+        [1, 1, 3, 3, 5, 5, 7, 7],
+        "shard 1/2: odd indices; the second run saved beside the first"
+    );
 }
 
 #[test]
@@ -156,8 +253,19 @@ fn stress_bad_arguments_exit_2_before_running() {
         vec!["stress", "trace_stress", "--variant", "v9"],
         vec!["stress", "trace_stress", "--scheduler", "pct:9"],
         vec!["stress", "trace_stress", "--corpus", "x.json"],
-        vec!["stress", "trace_stress", "--out", under_file.to_str().unwrap()],
-        vec!["stress", "trace_stress", "--save-regressions", "--corpus", corpus.to_str().unwrap()],
+        vec![
+            "stress",
+            "trace_stress",
+            "--out",
+            under_file.to_str().unwrap(),
+        ],
+        vec![
+            "stress",
+            "trace_stress",
+            "--save-regressions",
+            "--corpus",
+            corpus.to_str().unwrap(),
+        ],
     ];
     for mut args in cases {
         if !args.contains(&"--out") {
@@ -165,26 +273,71 @@ fn stress_bad_arguments_exit_2_before_running() {
         }
         let (code, stdout, stderr) = tracesim(&args);
         assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
-        assert!(!stdout.contains("runs so far") && !stderr.contains("panicked"), "{args:?}: {stdout}{stderr}");
+        assert!(
+            !stdout.contains("runs so far") && !stderr.contains("panicked"),
+            "{args:?}: {stdout}{stderr}"
+        );
     }
-    assert_eq!(std::fs::read_to_string(&corpus).unwrap(), "{ not json", "a malformed corpus is left untouched");
+    assert_eq!(
+        std::fs::read_to_string(&corpus).unwrap(),
+        "{ not json",
+        "a malformed corpus is left untouched"
+    );
 }
 
 #[test]
 fn stress_native_passes_v1_0_and_its_failures_say_they_do_not_replay() {
     let dir = temp_dir("stress-native");
     let d = dir.to_str().unwrap();
-    let (code, out, err) = tracesim(&["stress", "--all", "--native", "--executions", "30", "--jobs", "2", "--out", d]);
+    let (code, out, err) = tracesim(&[
+        "stress",
+        "--all",
+        "--native",
+        "--executions",
+        "30",
+        "--jobs",
+        "2",
+        "--out",
+        d,
+    ]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains(": 90 runs so far, 0 failures") && out.contains("trace_cpu_profile v1.0 native: 30 runs, 0 failures"), "{out}");
+    assert!(
+        out.contains(": 90 runs so far, 0 failures")
+            && out.contains("trace_cpu_profile v1.0 native: 30 runs, 0 failures"),
+        "{out}"
+    );
     assert!(files(&dir, ".json").is_empty());
-    let (code, out, err) = tracesim(&["stress", "trace_stress", "--variant", "v1.10", "--native", "--executions", "2", "--jobs", "1", "--out", d]);
+    let (code, out, err) = tracesim(&[
+        "stress",
+        "trace_stress",
+        "--variant",
+        "v1.10",
+        "--native",
+        "--executions",
+        "2",
+        "--jobs",
+        "1",
+        "--out",
+        d,
+    ]);
     assert_eq!(code, 1, "{out}{err}");
-    let json = files(&dir, ".json").into_iter().next().expect("a saved native failure");
+    let json = files(&dir, ".json")
+        .into_iter()
+        .next()
+        .expect("a saved native failure");
     let (v, f) = saved_failure(&json);
-    assert_eq!((v["native"].as_bool(), f.scheduler.as_str()), (Some(true), "native"));
-    assert!(f.message.contains("NOT replayable by seed") && f.replay.starts_with("none: "), "{f}");
-    assert!(f.knobs.iter().any(|(k, _)| k == "emitters"), "knobs come from the seed natively too: {f}");
+    assert_eq!(
+        (v["native"].as_bool(), f.scheduler.as_str()),
+        (Some(true), "native")
+    );
+    assert!(
+        f.message.contains("NOT replayable by seed") && f.replay.starts_with("none: "),
+        "{f}"
+    );
+    assert!(
+        f.knobs.iter().any(|(k, _)| k == "emitters"),
+        "knobs come from the seed natively too: {f}"
+    );
     let (code, out, err) = tracesim(&["replay", json.to_str().unwrap()]);
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains("not replayable by seed"), "{err}");

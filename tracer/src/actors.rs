@@ -21,7 +21,12 @@ pub struct EmitterPlan {
 
 /// Emitter `i`: goroutine `EMITTER + i` on P `i`. Waits for tracing to start, then emits.
 pub fn emitter(t: &Trace, i: usize, plan: &EmitterPlan) -> Ghost {
-    let mut w = Writer { goid: goid::EMITTER + i as u64, gslot: Some(1 + i), p: Some(i), ..Writer::default() };
+    let mut w = Writer {
+        goid: goid::EMITTER + i as u64,
+        gslot: Some(1 + i),
+        p: Some(i),
+        ..Writer::default()
+    };
     while !t.enabled() && !t.done.load(Ordering::SeqCst) {
         sim::thread::yield_now();
     }
@@ -47,7 +52,10 @@ pub fn emitter(t: &Trace, i: usize, plan: &EmitterPlan) -> Ghost {
 
 /// An M without a P (sysmon, `exitsyscall`): `events` heap-size events into the global buffer.
 pub fn pless_emitter(t: &Trace, events: usize) -> Ghost {
-    let mut w = Writer { goid: 0, ..Writer::default() };
+    let mut w = Writer {
+        goid: 0,
+        ..Writer::default()
+    };
     for k in 0..events {
         sim::thread::yield_now();
         t.emit_global(&mut w, ev::EV_HEAP_ALLOC, &[4096 * (k as u64 + 1)]);
@@ -65,7 +73,12 @@ pub fn signal(t: &Trace, samples: usize, stacks: &[Vec<u64>]) -> Ghost {
             continue;
         }
         let i = k % t.cfg.emitters;
-        t.cpu_sample(&mut ghost, i as i32, goid::EMITTER + i as u64, &stacks[k % stacks.len()]);
+        t.cpu_sample(
+            &mut ghost,
+            i as i32,
+            goid::EMITTER + i as u64,
+            &stacks[k % stacks.len()],
+        );
         k += 1;
     }
     ghost
@@ -75,7 +88,11 @@ pub fn signal(t: &Trace, samples: usize, stacks: &[Vec<u64>]) -> Ghost {
 /// its `GoUnblock`. V1.7's poller gives up once it finds nothing after a wake-up.
 pub fn poller(t: &Trace) -> Ghost {
     let p = t.p_poller();
-    let mut w = Writer { goid: 0, p: Some(p), ..Writer::default() };
+    let mut w = Writer {
+        goid: 0,
+        p: Some(p),
+        ..Writer::default()
+    };
     let mut woke = false;
     while !t.done.load(Ordering::SeqCst) {
         match t.trace_reader() {
@@ -84,7 +101,13 @@ pub fn poller(t: &Trace) -> Ghost {
                 {
                     let held = t.acquire_p(p);
                     t.start_on_p(&mut w, &held.own());
-                    t.event_on_p(&mut w, &held.own(), ev::EV_GO_UNBLOCK, &[g, seq], Some(&start_pcs(0)));
+                    t.event_on_p(
+                        &mut w,
+                        &held.own(),
+                        ev::EV_GO_UNBLOCK,
+                        &[g, seq],
+                        Some(&start_pcs(0)),
+                    );
                 }
                 t.parkers[(g - goid::READER) as usize].unpark();
                 woke = true;
@@ -104,7 +127,12 @@ pub type Chunks = Vec<(u64, Vec<u8>)>;
 /// out and "writing" it with a syscall event. Returns its chunks and its ghost log.
 pub fn reader(t: &Trace, g: u64) -> (Chunks, Ghost) {
     let p = t.p_of_reader(g);
-    let mut w = Writer { goid: g, gslot: Some(t.reader_slot(g)), p: Some(p), ..Writer::default() };
+    let mut w = Writer {
+        goid: g,
+        gslot: Some(t.reader_slot(g)),
+        p: Some(p),
+        ..Writer::default()
+    };
     let mut out = Vec::new();
     loop {
         if t.cfg.variant == Variant::V1_4 && t.drain_first() {
@@ -135,11 +163,20 @@ fn park(t: &Trace, w: &mut Writer) {
     let p = t.p_of_reader(w.goid);
     let slot = t.reader_slot(w.goid);
     t.emit(w, ev::EV_GO_BLOCK, &[], Some(&start_pcs(w.goid)));
-    let published = t.reader.compare_exchange(0, w.goid, Ordering::SeqCst, Ordering::SeqCst).is_ok();
-    let declined = !published || (t.cfg.variant != Variant::V1_7 && t.trace_reader() == Some(w.goid));
+    let published = t
+        .reader
+        .compare_exchange(0, w.goid, Ordering::SeqCst, Ordering::SeqCst)
+        .is_ok();
+    let declined =
+        !published || (t.cfg.variant != Variant::V1_7 && t.trace_reader() == Some(w.goid));
     if declined {
         let seq = t.next_seq(slot);
-        t.emit(w, ev::EV_GO_UNBLOCK, &[w.goid, seq], Some(&start_pcs(w.goid)));
+        t.emit(
+            w,
+            ev::EV_GO_UNBLOCK,
+            &[w.goid, seq],
+            Some(&start_pcs(w.goid)),
+        );
     } else {
         t.parkers[(w.goid - goid::READER) as usize].park();
     }
@@ -150,11 +187,25 @@ fn park(t: &Trace, w: &mut Writer) {
 
 /// `runtime/trace.Start`'s `go func() { for { ReadTrace() ... } }`: creates reader `k` of
 /// session `s` (its `GoCreate`) and spawns it.
-fn spawn_reader(t: &sim::sync::Arc<Trace>, w: &mut Writer, s: u64, k: u64) -> sim::thread::JoinHandle<(Chunks, Ghost)> {
+fn spawn_reader(
+    t: &sim::sync::Arc<Trace>,
+    w: &mut Writer,
+    s: u64,
+    k: u64,
+) -> sim::thread::JoinHandle<(Chunks, Ghost)> {
     let rg = goid::reader(s, k);
-    t.emit(w, ev::EV_GO_CREATE, &[rg, t.stacks.put(&start_pcs(rg))], Some(&start_pcs(0)));
+    t.emit(
+        w,
+        ev::EV_GO_CREATE,
+        &[rg, t.stacks.put(&start_pcs(rg))],
+        Some(&start_pcs(0)),
+    );
     let tr = t.clone();
-    let name = if k == 0 { format!("reader-{s}") } else { format!("reader-{s}b") };
+    let name = if k == 0 {
+        format!("reader-{s}")
+    } else {
+        format!("reader-{s}b")
+    };
     sim::thread::spawn(&name, move || reader(&tr, rg))
 }
 
@@ -162,14 +213,26 @@ fn spawn_reader(t: &sim::sync::Arc<Trace>, w: &mut Writer, s: u64, k: u64) -> si
 /// its reader, lets the workload run for `pause` yields, and stops. Returns every session's
 /// trace bytes and the merged ghost logs of the controller and readers.
 /// `started(s)` runs right after session `s` started tracing (the test creating its workload).
-pub fn controller(t: &sim::sync::Arc<Trace>, pause: usize, mut started: impl FnMut(u64)) -> (Vec<Vec<u8>>, Ghost) {
-    let mut w = Writer { goid: goid::CONTROLLER, gslot: Some(0), p: Some(t.p_controller()), ..Writer::default() };
+pub fn controller(
+    t: &sim::sync::Arc<Trace>,
+    pause: usize,
+    mut started: impl FnMut(u64),
+) -> (Vec<Vec<u8>>, Ghost) {
+    let mut w = Writer {
+        goid: goid::CONTROLLER,
+        gslot: Some(0),
+        p: Some(t.p_controller()),
+        ..Writer::default()
+    };
     let mut traces = Vec::new();
     let mut ghost = Ghost::default();
     for s in 1..=t.cfg.sessions as u64 {
-        t.start_trace(&mut w).expect("the controller starts tracing only when it is off");
+        t.start_trace(&mut w)
+            .expect("the controller starts tracing only when it is off");
         let readers = if t.cfg.variant == Variant::V1_6 { 2 } else { 1 };
-        let hs: Vec<_> = (0..readers).map(|k| spawn_reader(t, &mut w, s, k)).collect();
+        let hs: Vec<_> = (0..readers)
+            .map(|k| spawn_reader(t, &mut w, s, k))
+            .collect();
         started(s);
         for _ in 0..pause {
             sim::thread::yield_now();
@@ -183,7 +246,12 @@ pub fn controller(t: &sim::sync::Arc<Trace>, pause: usize, mut started: impl FnM
             ghost.merge(g);
         }
         let after = t.delivered.load(Ordering::SeqCst);
-        sim::invariant!(after == at_stop, "I14", "{} bytes reached the output after StopTrace returned in session {s}", after - at_stop);
+        sim::invariant!(
+            after == at_stop,
+            "I14",
+            "{} bytes reached the output after StopTrace returned in session {s}",
+            after - at_stop
+        );
         t.delivered.store(0, Ordering::SeqCst);
         chunks.sort_by_key(|c| c.0);
         traces.push(chunks.into_iter().flat_map(|c| c.1).collect());

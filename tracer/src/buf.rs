@@ -19,7 +19,13 @@ pub struct TraceBuf {
 impl TraceBuf {
     /// An empty buffer of `cap` bytes (`sysAlloc`); the Vec never grows past it.
     pub fn new(cap: usize) -> Box<Self> {
-        Box::new(Self { id: 0, pid: 0, bytes: Vec::with_capacity(cap), last_ticks: 0, cap })
+        Box::new(Self {
+            id: 0,
+            pid: 0,
+            bytes: Vec::with_capacity(cap),
+            last_ticks: 0,
+            cap,
+        })
     }
 
     /// Free bytes.
@@ -37,7 +43,13 @@ impl TraceBuf {
 
     /// The delta from the previous event to `ts`, and records `ts` (the runtime's `tickDiff`).
     pub fn delta(&mut self, ts: u64) -> u64 {
-        assert!(ts > self.last_ticks, "invariant I3 violated: timestamp {ts} not after {} in buffer {} (P {})", self.last_ticks, self.id, self.pid);
+        assert!(
+            ts > self.last_ticks,
+            "invariant I3 violated: timestamp {ts} not after {} in buffer {} (P {})",
+            self.last_ticks,
+            self.id,
+            self.pid
+        );
         let d = ts - self.last_ticks;
         self.last_ticks = ts;
         d

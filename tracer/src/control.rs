@@ -81,7 +81,13 @@ impl Trace {
         if !self.enabled() {
             return false;
         }
-        self.event_on_p(w, &stw_own(&stw, self.p_controller()), ev::EV_GO_SCHED, &[], Some(&start_pcs(0)));
+        self.event_on_p(
+            w,
+            &stw_own(&stw, self.p_controller()),
+            ev::EV_GO_SCHED,
+            &[],
+            Some(&start_pcs(0)),
+        );
         self.cpu.log_write.store(0, Ordering::SeqCst);
         self.read_cpu(w);
         let q = self.queues();
@@ -92,7 +98,10 @@ impl Trace {
             }
             self.ps[p].has_buf.store(false, Ordering::SeqCst);
         }
-        for b in [global.take(), self.cpu.log_buf().take()].into_iter().flatten() {
+        for b in [global.take(), self.cpu.log_buf().take()]
+            .into_iter()
+            .flatten()
+        {
             q.full.push_back(b);
             self.full_len.fetch_add(1, Ordering::SeqCst);
         }
@@ -109,9 +118,18 @@ impl Trace {
             sim::invariant!(!busy, "I10", "trace: non-empty trace buffer in proc (P {p} got a buffer after StopTrace flushed it)");
         }
         let q = self.queues();
-        sim::invariant!(q.full.is_empty(), "I10", "trace: non-empty full trace buffer ({} buffers not read)", q.full.len());
+        sim::invariant!(
+            q.full.is_empty(),
+            "I10",
+            "trace: non-empty full trace buffer ({} buffers not read)",
+            q.full.len()
+        );
         let reader = self.reader.load(Ordering::SeqCst);
-        sim::invariant!(q.reading.is_none() && reader == 0, "I10", "trace: reading after shutdown (reader goroutine {reader})");
+        sim::invariant!(
+            q.reading.is_none() && reader == 0,
+            "I10",
+            "trace: reading after shutdown (reader goroutine {reader})"
+        );
         q.empty.clear();
         self.strings.reset_quiesced(self);
         self.shutdown.store(false, Ordering::SeqCst);

@@ -32,7 +32,13 @@ pub struct ProfBuf {
 
 impl ProfBuf {
     fn new(cap: usize) -> Self {
-        Self { slots: (0..cap).map(|_| UnsafeCell::new(Sample::default())).collect(), w: AtomicU64::new(0), r: AtomicU64::new(0) }
+        Self {
+            slots: (0..cap)
+                .map(|_| UnsafeCell::new(Sample::default()))
+                .collect(),
+            w: AtomicU64::new(0),
+            r: AtomicU64::new(0),
+        }
     }
 
     /// Writes a sample; returns its position, or `None` if the ring was full.
@@ -102,14 +108,28 @@ impl Trace {
         if !self.enabled() {
             return;
         }
-        let mut s = Sample { ts: self.tick(), pid, goid, len: pcs.len(), ..Sample::default() };
+        let mut s = Sample {
+            ts: self.tick(),
+            pid,
+            goid,
+            len: pcs.len(),
+            ..Sample::default()
+        };
         s.pcs[..pcs.len()].copy_from_slice(pcs);
-        while self.cpu.signal_lock.compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst).is_err() {
+        while self
+            .cpu
+            .signal_lock
+            .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
+            .is_err()
+        {
             sim::thread::spin_loop();
         }
         let session = self.cpu.log_write.load(Ordering::SeqCst);
         if session != 0 && self.cpu.profbufs[session as usize - 1].write(s).is_some() {
-            ghost.samples.push(GhostSample { session, real_ts: s.ts });
+            ghost.samples.push(GhostSample {
+                session,
+                real_ts: s.ts,
+            });
         }
         self.cpu.signal_lock.store(false, Ordering::SeqCst);
     }

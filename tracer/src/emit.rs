@@ -37,7 +37,15 @@ impl Trace {
 
     /// `traceEventLocked`: room check (flush), timestamp, stack id, encode, ghost record.
     #[allow(clippy::too_many_arguments)]
-    pub fn write_event(&self, w: &mut Writer, slot: &mut Option<Box<TraceBuf>>, pid: i32, typ: u8, args: &[u64], pcs: Option<&[u64]>) {
+    pub fn write_event(
+        &self,
+        w: &mut Writer,
+        slot: &mut Option<Box<TraceBuf>>,
+        pid: i32,
+        typ: u8,
+        args: &[u64],
+        pcs: Option<&[u64]>,
+    ) {
         self.ensure_room(w.goid, slot, pid, enc::EVENT_BYTES_MAX);
         let stack = pcs.map(|p| GhostStack::new(self.stacks.put(p), p));
         let ts = self.tick();
@@ -45,13 +53,26 @@ impl Trace {
         let d = b.delta(ts);
         enc::event(&mut b.bytes, typ, d, args, stack.map(|s| s.id));
         let session = self.session.load(Ordering::SeqCst);
-        w.ghost.events.push(GhostEvent { session, pid, ts, typ, stack });
+        w.ghost.events.push(GhostEvent {
+            session,
+            pid,
+            ts,
+            typ,
+            stack,
+        });
     }
 
     /// An event on P `p`, which the caller holds (or the world is stopped by it). Returns
     /// whether it was written (tracing may have been switched off meanwhile).
     #[track_caller]
-    pub fn event_on_p(&self, w: &mut Writer, own: &POwn<'_>, typ: u8, args: &[u64], pcs: Option<&[u64]>) -> bool {
+    pub fn event_on_p(
+        &self,
+        w: &mut Writer,
+        own: &POwn<'_>,
+        typ: u8,
+        args: &[u64],
+        pcs: Option<&[u64]>,
+    ) -> bool {
         if !self.recheck(w) {
             return false;
         }
@@ -92,21 +113,39 @@ impl Trace {
 
     /// `trace.Log` on P `p` (held): interns the key (`traceString`), then the event with its
     /// inline message.
-    pub fn user_log_on_p(&self, w: &mut Writer, own: &POwn<'_>, key: &str, msg: &[u8], pcs: &[u64]) -> bool {
+    pub fn user_log_on_p(
+        &self,
+        w: &mut Writer,
+        own: &POwn<'_>,
+        key: &str,
+        msg: &[u8],
+        pcs: &[u64],
+    ) -> bool {
         if !self.recheck(w) {
             return false;
         }
         let p = own.p();
         let slot = self.p_buf(own);
         let key_id = self.strings.intern(self, w.goid, slot, p as i32, key);
-        self.ensure_room(w.goid, slot, p as i32, enc::EVENT_BYTES_MAX + enc::BYTES_PER_NUMBER + msg.len());
+        self.ensure_room(
+            w.goid,
+            slot,
+            p as i32,
+            enc::EVENT_BYTES_MAX + enc::BYTES_PER_NUMBER + msg.len(),
+        );
         let stack = GhostStack::new(self.stacks.put(pcs), pcs);
         let ts = self.tick();
         let b = slot.as_mut().expect("ensure_room leaves a buffer");
         let d = b.delta(ts);
         enc::user_log(&mut b.bytes, d, 0, key_id, stack.id, msg);
         let session = self.session.load(Ordering::SeqCst);
-        w.ghost.events.push(GhostEvent { session, pid: p as i32, ts, typ: ev::EV_USER_LOG, stack: Some(stack) });
+        w.ghost.events.push(GhostEvent {
+            session,
+            pid: p as i32,
+            ts,
+            typ: ev::EV_USER_LOG,
+            stack: Some(stack),
+        });
         self.mark_has_buf(p);
         true
     }

@@ -12,7 +12,11 @@ pub struct GhostStack {
 impl GhostStack {
     /// The stack `pcs` interned as `id`.
     pub fn new(id: u64, pcs: &[u64]) -> Self {
-        let mut s = Self { id, pcs: [0; crate::stack::DEPTH_MAX], len: pcs.len() };
+        let mut s = Self {
+            id,
+            pcs: [0; crate::stack::DEPTH_MAX],
+            len: pcs.len(),
+        };
         s.pcs[..pcs.len()].copy_from_slice(pcs);
         s
     }

@@ -124,10 +124,15 @@ impl Trace {
         self.unlock0(g, false);
         let mut slot = Some(self.flush(w.goid, None, 0));
         self.ensure_room(w.goid, &mut slot, 0, enc::FREQUENCY_BYTES_MAX);
-        enc::frequency(&mut slot.as_mut().expect("room ensured").bytes, TICKS_PER_SEC);
+        enc::frequency(
+            &mut slot.as_mut().expect("room ensured").bytes,
+            TICKS_PER_SEC,
+        );
         self.stacks.dump(self, w.goid, &mut slot, 0);
         let g = self.lock0(w);
-        self.queues().full.push_back(slot.take().expect("the footer buffer"));
+        self.queues()
+            .full
+            .push_back(slot.take().expect("the footer buffer"));
         self.full_len.fetch_add(1, Ordering::SeqCst);
         self.new_full(w, g)
     }
@@ -143,7 +148,12 @@ impl Trace {
         let g = self.lock.lock();
         let r = self.reader.load(Ordering::SeqCst);
         let work = !self.queues().full.is_empty() || self.shutdown.load(Ordering::SeqCst);
-        let got = r != 0 && work && self.reader.compare_exchange(r, 0, Ordering::SeqCst, Ordering::SeqCst).is_ok();
+        let got = r != 0
+            && work
+            && self
+                .reader
+                .compare_exchange(r, 0, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok();
         drop(g);
         got.then_some(r)
     }

@@ -37,7 +37,9 @@ pub struct StackTab {
 }
 
 fn bucket(pcs: &[u64]) -> usize {
-    (pcs.iter().fold(0u64, |h, &pc| h.wrapping_mul(31).wrapping_add(pc)) % BUCKETS as u64) as usize
+    (pcs.iter()
+        .fold(0u64, |h, &pc| h.wrapping_mul(31).wrapping_add(pc))
+        % BUCKETS as u64) as usize
 }
 
 impl StackTab {
@@ -46,7 +48,9 @@ impl StackTab {
         Self {
             lock: Mutex::ranked(&locks::TRACE_STACK_TAB, ()),
             heads: (0..BUCKETS).map(|_| AtomicUsize::new(0)).collect(),
-            nodes: (0..slots).map(|_| UnsafeCell::new(Node::default())).collect(),
+            nodes: (0..slots)
+                .map(|_| UnsafeCell::new(Node::default()))
+                .collect(),
             used: UnsafeCell::new((0, 0)),
             active: AtomicU64::new(0),
         }
@@ -73,7 +77,10 @@ impl StackTab {
 
     /// `put`: the id of `pcs`, inserting it under `stackTab.lock` on a miss.
     pub fn put(&self, pcs: &[u64]) -> u64 {
-        assert!(!pcs.is_empty() && pcs.len() <= DEPTH_MAX, "a model stack has 1..={DEPTH_MAX} frames");
+        assert!(
+            !pcs.is_empty() && pcs.len() <= DEPTH_MAX,
+            "a model stack has 1..={DEPTH_MAX} frames"
+        );
         self.active.fetch_add(1, Ordering::SeqCst);
         let id = self.find(pcs).unwrap_or_else(|| self.insert(pcs));
         self.active.fetch_sub(1, Ordering::SeqCst);
@@ -87,13 +94,22 @@ impl StackTab {
         }
         // SAFETY: `used` is protected by the lock held here.
         let used = unsafe { &mut *self.used.get() };
-        assert!(used.0 < self.nodes.len(), "the model's stack table is full ({} stacks)", self.nodes.len());
+        assert!(
+            used.0 < self.nodes.len(),
+            "the model's stack table is full ({} stacks)",
+            self.nodes.len()
+        );
         used.0 += 1;
         used.1 += 1;
         let b = bucket(pcs);
         // SAFETY: the node is not yet published; only this thread, under the lock, touches it.
         let node = unsafe { &mut *self.nodes[used.0 - 1].get() };
-        *node = Node { id: used.1, pcs: [0; DEPTH_MAX], len: pcs.len(), next: self.heads[b].load(Ordering::SeqCst) };
+        *node = Node {
+            id: used.1,
+            pcs: [0; DEPTH_MAX],
+            len: pcs.len(),
+            next: self.heads[b].load(Ordering::SeqCst),
+        };
         node.pcs[..pcs.len()].copy_from_slice(pcs);
         self.heads[b].store(used.0, Ordering::SeqCst);
         used.1
@@ -130,14 +146,32 @@ impl StackTab {
         unsafe { *self.used.get() = (0, 0) };
     }
 
-    fn dump_node(&self, t: &Trace, goid: u64, slot: &mut Option<Box<TraceBuf>>, pid: i32, n: &Node) {
+    fn dump_node(
+        &self,
+        t: &Trace,
+        goid: u64,
+        slot: &mut Option<Box<TraceBuf>>,
+        pid: i32,
+        n: &Node,
+    ) {
         let mut frames = [Frame::default(); DEPTH_MAX];
         for (f, &pc) in frames.iter_mut().zip(&n.pcs[..n.len]) {
-            let func = t.strings.intern(t, goid, slot, pid, FUNCS[(pc as usize / 16) % FUNCS.len()]);
+            let func =
+                t.strings
+                    .intern(t, goid, slot, pid, FUNCS[(pc as usize / 16) % FUNCS.len()]);
             let file = t.strings.intern(t, goid, slot, pid, "main.go");
-            *f = Frame { pc, func_id: func, file_id: file, line: pc % 100 + 1 };
+            *f = Frame {
+                pc,
+                func_id: func,
+                file_id: file,
+                line: pc % 100 + 1,
+            };
         }
         t.ensure_room(goid, slot, pid, enc::stack_bytes_max(n.len));
-        enc::stack(&mut slot.as_mut().expect("room ensured").bytes, n.id, &frames[..n.len]);
+        enc::stack(
+            &mut slot.as_mut().expect("room ensured").bytes,
+            n.id,
+            &frames[..n.len],
+        );
     }
 }

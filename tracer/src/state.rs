@@ -14,11 +14,11 @@ use crate::stack::StackTab;
 use crate::strings::Strings;
 use crate::variant::Variant;
 use crate::world::{StwGuard, World};
-use std::marker::PhantomData;
 use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use sim::sync::cell::UnsafeCell;
 use sim::sync::{Mutex, Parker, ReentrantMutex, Sema};
 use std::collections::VecDeque;
+use std::marker::PhantomData;
 
 /// Sizes and toggles of one tracer instance.
 #[derive(Clone, Debug)]
@@ -69,7 +69,10 @@ pub struct PGuard<'a> {
 impl PGuard<'_> {
     /// The proof of owning this P.
     pub fn own(&self) -> POwn<'_> {
-        POwn { p: self.p, _proof: PhantomData }
+        POwn {
+            p: self.p,
+            _proof: PhantomData,
+        }
     }
 }
 
@@ -91,7 +94,10 @@ impl POwn<'_> {
 
 /// Ownership of any P for the holder of a stopped world.
 pub fn stw_own<'a>(_stw: &'a StwGuard<'_>, p: usize) -> POwn<'a> {
-    POwn { p, _proof: PhantomData }
+    POwn {
+        p,
+        _proof: PhantomData,
+    }
 }
 
 /// The tracer; see the module docs.
@@ -153,7 +159,13 @@ impl Trace {
     /// A tracer, built inside the execution (its primitives pick the backend then).
     pub fn new(cfg: Config) -> Self {
         let nps = cfg.emitters + 4;
-        let ps = (0..nps).map(|_| PSlot { buf: UnsafeCell::new(None), has_buf: AtomicBool::new(false), session_seen: AtomicU64::new(0) }).collect();
+        let ps = (0..nps)
+            .map(|_| PSlot {
+                buf: UnsafeCell::new(None),
+                has_buf: AtomicBool::new(false),
+                session_seen: AtomicU64::new(0),
+            })
+            .collect();
         let gslots = 1 + cfg.emitters + 2 * cfg.sessions;
         Self {
             world: World::new(),
@@ -174,7 +186,9 @@ impl Trace {
             stacks: StackTab::new(cfg.stack_slots),
             cpu: Cpu::new(cfg.sessions, cfg.profbuf_slots),
             gseq: (0..gslots).map(|_| AtomicU64::new(0)).collect(),
-            parkers: (0..2 * cfg.sessions).map(|_| Parker::new("the trace reader")).collect(),
+            parkers: (0..2 * cfg.sessions)
+                .map(|_| Parker::new("the trace reader"))
+                .collect(),
             next_buf_id: AtomicU64::new(1),
             delivered: AtomicU64::new(0),
             chunks: AtomicU64::new(0),
@@ -230,7 +244,10 @@ impl Trace {
     /// Takes P `p`: waits while the world is stopped.
     #[track_caller]
     pub fn acquire_p(&self, p: usize) -> PGuard<'_> {
-        PGuard { p, _world: self.world.acquire_p() }
+        PGuard {
+            p,
+            _world: self.world.acquire_p(),
+        }
     }
 
     /// P `p`'s buffer slot, for the owner of P `p` (see [`POwn`]).
@@ -244,7 +261,11 @@ impl Trace {
     /// Sets `enabled`; asserts the world is stopped by the caller.
     #[track_caller]
     pub fn set_enabled(&self, on: bool) {
-        sim::invariant!(self.world.stopped_by_me(), "I11", "trace.enabled written outside a stop-the-world");
+        sim::invariant!(
+            self.world.stopped_by_me(),
+            "I11",
+            "trace.enabled written outside a stop-the-world"
+        );
         self.enabled.store(on, Ordering::SeqCst);
     }
 

@@ -27,7 +27,10 @@ impl Default for Strings {
 impl Strings {
     /// An empty table.
     pub fn new() -> Self {
-        Self { lock: Mutex::ranked(&locks::TRACE_STRINGS, ()), table: UnsafeCell::new((BTreeMap::new(), 0)) }
+        Self {
+            lock: Mutex::ranked(&locks::TRACE_STRINGS, ()),
+            table: UnsafeCell::new((BTreeMap::new(), 0)),
+        }
     }
 
     fn lookup(&self, s: &str) -> (u64, bool) {
@@ -45,14 +48,25 @@ impl Strings {
     }
 
     /// `traceString`: the id of `s`, writing its definition into `slot` the first time.
-    pub fn intern(&self, t: &Trace, goid: u64, slot: &mut Option<Box<TraceBuf>>, pid: i32, s: &str) -> u64 {
+    pub fn intern(
+        &self,
+        t: &Trace,
+        goid: u64,
+        slot: &mut Option<Box<TraceBuf>>,
+        pid: i32,
+        s: &str,
+    ) -> u64 {
         if s.is_empty() {
             return 0;
         }
         let (id, new) = self.lookup(s);
         if new {
             t.ensure_room(goid, slot, pid, enc::string_bytes_max(s.len()));
-            enc::string(&mut slot.as_mut().expect("room ensured").bytes, id, s.as_bytes());
+            enc::string(
+                &mut slot.as_mut().expect("room ensured").bytes,
+                id,
+                s.as_bytes(),
+            );
         }
         id
     }

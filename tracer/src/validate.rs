@@ -17,11 +17,18 @@ struct Seen {
 }
 
 fn structural(typ: u8) -> bool {
-    matches!(typ, ev::EV_BATCH | ev::EV_STACK | ev::EV_STRING | ev::EV_FREQUENCY)
+    matches!(
+        typ,
+        ev::EV_BATCH | ev::EV_STACK | ev::EV_STRING | ev::EV_FREQUENCY
+    )
 }
 
 fn seen(session: u64, d: &Decoded) -> Seen {
-    let mut out = Seen { events: Vec::new(), at: Vec::new(), samples: Vec::new() };
+    let mut out = Seen {
+        events: Vec::new(),
+        at: Vec::new(),
+        samples: Vec::new(),
+    };
     for (bi, b) in d.batches.iter().enumerate() {
         let mut ts = b.ts;
         for raw in &d.events[b.events.clone()] {
@@ -29,7 +36,13 @@ fn seen(session: u64, d: &Decoded) -> Seen {
                 continue;
             }
             ts += raw.args.first().copied().unwrap_or(0);
-            out.events.push(GhostEvent { session, pid: b.p as i32, ts, typ: raw.typ, stack: None });
+            out.events.push(GhostEvent {
+                session,
+                pid: b.p as i32,
+                ts,
+                typ: raw.typ,
+                stack: None,
+            });
             out.at.push((raw.off, bi));
             if raw.typ == ev::EV_CPU_SAMPLE {
                 out.samples.push(raw.args[1]);
@@ -43,8 +56,15 @@ fn seen(session: u64, d: &Decoded) -> Seen {
 fn definitions(d: &Decoded) -> BTreeMap<u64, Vec<u64>> {
     let mut defs = BTreeMap::new();
     for raw in d.events.iter().filter(|r| r.typ == ev::EV_STACK) {
-        let pcs = raw.args.get(2..).unwrap_or_default().chunks_exact(4).map(|f| f[0]).collect();
-        defs.entry(raw.args.first().copied().unwrap_or(0)).or_insert(pcs);
+        let pcs = raw
+            .args
+            .get(2..)
+            .unwrap_or_default()
+            .chunks_exact(4)
+            .map(|f| f[0])
+            .collect();
+        defs.entry(raw.args.first().copied().unwrap_or(0))
+            .or_insert(pcs);
     }
     defs
 }
@@ -99,7 +119,12 @@ fn exactly_once(session: u64, ghost: &Ghost, seen: &Seen) -> Result<(), String> 
 
 fn samples_once(t: &Trace, session: u64, ghost: &Ghost, seen: &Seen) -> Result<(), String> {
     let drained = t.cpu.profbufs[session as usize - 1].read_pos() as usize;
-    let mut accepted: Vec<u64> = ghost.samples.iter().filter(|s| s.session == session).map(|s| s.real_ts).collect();
+    let mut accepted: Vec<u64> = ghost
+        .samples
+        .iter()
+        .filter(|s| s.session == session)
+        .map(|s| s.real_ts)
+        .collect();
     accepted.sort_unstable();
     accepted.truncate(drained);
     let mut got = seen.samples.clone();
@@ -113,7 +138,10 @@ fn samples_once(t: &Trace, session: u64, ghost: &Ghost, seen: &Seen) -> Result<(
 }
 
 fn invariant_number(v: &wire::Violation) -> u32 {
-    v.invariant.trim_start_matches('I').parse().unwrap_or(u32::MAX)
+    v.invariant
+        .trim_start_matches('I')
+        .parse()
+        .unwrap_or(u32::MAX)
 }
 
 /// One line per invariant broken (its first violation, and how many more), by invariant number.
@@ -124,19 +152,35 @@ fn summarize(violations: &[wire::Violation]) -> String {
     }
     let lines: Vec<String> = groups
         .values()
-        .map(|(v, n)| if *n > 1 { format!("{v} (and {} more {} violations)", n - 1, v.invariant) } else { v.to_string() })
+        .map(|(v, n)| {
+            if *n > 1 {
+                format!("{v} (and {} more {} violations)", n - 1, v.invariant)
+            } else {
+                v.to_string()
+            }
+        })
         .collect();
     lines.join("\n")
 }
 
 /// Judges session `session` (1-based) of an execution: returns the first violation found.
-pub fn validate_session(t: &Trace, session: u64, bytes: &[u8], ghost: &Ghost) -> Result<(), String> {
-    let d = wire::dec::decode_lenient(bytes).map_err(|e| format!("the trace does not decode: {e}"))?;
+pub fn validate_session(
+    t: &Trace,
+    session: u64,
+    bytes: &[u8],
+    ghost: &Ghost,
+) -> Result<(), String> {
+    let d =
+        wire::dec::decode_lenient(bytes).map_err(|e| format!("the trace does not decode: {e}"))?;
     let violations = wire::check(&d);
     let as_put = stacks_as_put(session, ghost, &d).err();
     if !violations.is_empty() || as_put.is_some() {
         let structural = (!violations.is_empty()).then(|| summarize(&violations));
-        return Err([as_put, structural].into_iter().flatten().collect::<Vec<_>>().join("\n"));
+        return Err([as_put, structural]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("\n"));
     }
     wire::parse(bytes).map_err(|e| format!("Go's go1.21 parser rejects the trace: {e}"))?;
     let seen = seen(session, &d);
@@ -148,7 +192,11 @@ pub fn validate_session(t: &Trace, session: u64, bytes: &[u8], ghost: &Ghost) ->
 pub fn validate(t: &Trace, traces: &[Vec<u8>], ghost: &Ghost) {
     for (i, bytes) in traces.iter().enumerate() {
         if let Err(e) = validate_session(t, i as u64 + 1, bytes, ghost) {
-            let id = e.split_whitespace().next().filter(|w| w.starts_with('I')).unwrap_or("trace");
+            let id = e
+                .split_whitespace()
+                .next()
+                .filter(|w| w.starts_with('I'))
+                .unwrap_or("trace");
             sim::invariant!(false, id, "session {} of {}: {e}", i + 1, traces.len());
         }
     }

@@ -65,7 +65,11 @@ impl Variant {
     /// Parses a name (`v1.2`, `V1.2` or `1.2`).
     pub fn parse(text: &str) -> Option<Self> {
         let t = text.trim().to_ascii_lowercase();
-        let t = if t.starts_with('v') { t } else { format!("v{t}") };
+        let t = if t.starts_with('v') {
+            t
+        } else {
+            format!("v{t}")
+        };
         Self::ALL.into_iter().find(|v| v.name() == t)
     }
 

@@ -18,7 +18,9 @@ impl Default for World {
 impl World {
     /// A running world.
     pub fn new() -> Self {
-        Self { lock: RwLock::new("a P (the world is stopped)") }
+        Self {
+            lock: RwLock::new("a P (the world is stopped)"),
+        }
     }
 
     /// Takes a P: waits while the world is stopped.
