@@ -177,15 +177,31 @@ fn failure_of(
 ) -> Option<Failure> {
     let (kind, message, location) = match outcome {
         Outcome::Passed => (FailureKind::LockCycle, new_cycle()?, None),
-        Outcome::Hung => {
-            let msg = format!(
-                "native execution did not finish within {:?}: a deadlock or a livelock on real threads \
-                 (a hung native execution cannot be cancelled: its threads are leaked){}",
-                opts.timeout,
-                w.others(None)
-            );
-            (FailureKind::Deadlock, msg, None)
-        }
+        Outcome::Hung => match w.primary() {
+            // A thread's failed check often leaves the others waiting forever (a reader that
+            // died never releases shutdownSema): report the cause, not only the hang.
+            Some(p) => (
+                p.kind,
+                format!(
+                    "{}\n(panicked in OS thread '{}'; the execution then hung: it did not finish within {:?}, \
+                     and its threads are leaked){}",
+                    p.message,
+                    p.thread,
+                    opts.timeout,
+                    w.others(Some(p))
+                ),
+                p.site.clone(),
+            ),
+            None => {
+                let msg = format!(
+                    "native execution did not finish within {:?}: a deadlock or a livelock on real threads \
+                     (a hung native execution cannot be cancelled: its threads are leaked){}",
+                    opts.timeout,
+                    w.others(None)
+                );
+                (FailureKind::Deadlock, msg, None)
+            }
+        },
         Outcome::Panicked(kind, message) => match w.primary() {
             Some(p) => (
                 p.kind,
