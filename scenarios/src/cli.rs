@@ -154,6 +154,14 @@ fn cmd_run(
     }
     if let Some(f) = report.failures.first() {
         println!("\n{f}");
+    } else if let (1, Some(r)) = (executions, kept.borrow().as_ref()) {
+        let knobs: Vec<String> = r.knobs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        println!(
+            "SEED={} scheduler={}\nknobs: {}",
+            sim::fmt_seed(r.exec_seed),
+            r.scheduler,
+            knobs.join(" ")
+        );
     }
     if let Err(code) = save_trace(out.as_deref(), kept.borrow().as_ref()) {
         return code;
