@@ -71,7 +71,7 @@ impl Board {
     /// A board for a campaign of `variant` saving under `out`; `budget` is the total number of
     /// executions, if bounded (for the live line).
     pub fn new(variant: Variant, out: &Path, budget: Option<u64>) -> Self {
-        let start = Instant::now();
+        let start = sim::wall::now();
         Self {
             start,
             runs: Arc::default(),
@@ -111,7 +111,7 @@ impl Board {
             } else {
                 STATUS_EVERY
             };
-            let wait = wait.min(self.next_status.saturating_duration_since(Instant::now()));
+            let wait = wait.min(self.next_status.saturating_duration_since(sim::wall::now()));
             match rx.recv_timeout(wait) {
                 Ok(res) => self.failed(scenario, &res),
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
@@ -122,7 +122,7 @@ impl Board {
     }
 
     fn tick(&mut self, scenario: Scenario) {
-        let now = Instant::now();
+        let now = sim::wall::now();
         if now >= self.next_status {
             self.term.line(&self.status());
             while self.next_status <= now {

@@ -145,7 +145,7 @@ pub fn cmd_hunt(args: HuntArgs) -> std::process::ExitCode {
         if args.native { "---|" } else { "" }
     );
     for v in variants {
-        let start = std::time::Instant::now();
+        let start = sim::wall::now();
         let cells: Vec<String> = scheds
             .iter()
             .map(|&s| cell(&hunt(home(v), v, s, &seeds, args.budget), seeds.len()))

@@ -59,7 +59,7 @@ fn job_config(o: &Options, t: &Turn, job: u64, board: &Board, stop: &Arc<AtomicB
         stride,
         duration: t
             .deadline
-            .map(|d| d.saturating_duration_since(Instant::now())),
+            .map(|d| d.saturating_duration_since(sim::wall::now())),
         stop: Some(stop.clone()),
         progress: Some(board.runs.clone()),
         keep_failures: 0,
@@ -102,7 +102,7 @@ fn spawn_job(
 
 /// Runs one turn on every job; returns the hung native executions.
 fn run_turn(o: &Options, t: &Turn, board: &mut Board, stop: &Arc<AtomicBool>) -> u64 {
-    let started = Instant::now();
+    let started = sim::wall::now();
     let (tx, rx) = mpsc::channel();
     let jobs: Vec<_> = (0..o.jobs)
         .map(|j| {

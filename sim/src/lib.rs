@@ -28,6 +28,7 @@ pub mod seed;
 pub mod swarm;
 pub mod sync;
 pub mod thread;
+pub mod wall;
 mod wait;
 
 pub use determinism::check_determinism;
