@@ -145,8 +145,9 @@ pub fn reader(t: &Trace, g: u64) -> (Chunks, Ghost) {
         };
         match r {
             Read::Data(bytes) => {
-                out.push((t.chunks.fetch_add(1, Ordering::SeqCst), bytes.clone()));
-                t.delivered.fetch_add(bytes.len() as u64, Ordering::SeqCst);
+                let n = bytes.len() as u64;
+                out.push((t.chunks.fetch_add(1, Ordering::SeqCst), bytes));
+                t.delivered.fetch_add(n, Ordering::SeqCst);
                 t.emit(&mut w, ev::EV_GO_SYS_CALL, &[], Some(&start_pcs(g)));
             }
             Read::Park => park(t, &mut w),
