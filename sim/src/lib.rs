@@ -28,8 +28,8 @@ pub mod seed;
 pub mod swarm;
 pub mod sync;
 pub mod thread;
-pub mod wall;
 mod wait;
+pub mod wall;
 
 pub use determinism::check_determinism;
 pub use failure::{Failure, FailureKind};
