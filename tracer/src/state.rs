@@ -213,7 +213,7 @@ impl Trace {
 
     /// The P of reader goroutine `g`: V1.6's second reader runs on a P of its own.
     pub fn p_of_reader(&self, g: u64) -> usize {
-        if (g - goid::READER) % 2 == 0 {
+        if (g - goid::READER).is_multiple_of(2) {
             self.cfg.emitters + 1
         } else {
             self.cfg.emitters + 3

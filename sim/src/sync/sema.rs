@@ -6,6 +6,8 @@ use std::panic::Location;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
+// The shuttle variant is larger; a primitive is built once per model object, not per operation.
+#[allow(clippy::large_enum_variant)]
 enum Raw {
     Std(std::sync::Mutex<i64>, std::sync::Condvar),
     Sim(
