@@ -56,3 +56,19 @@ fn v1_1_the_reentrant_lock_before_the_seed_commit_passes_too() {
         );
     }
 }
+
+#[test]
+fn every_scenario_is_deterministic_by_seed_schedule_and_trace_bytes() {
+    for s in Scenario::ALL {
+        let cfg = scenarios::run_config(s, Variant::V1_0, 0xd00d, 150, SchedulerSpec::Mix);
+        let (report, failures) = sim::check_determinism(&cfg, scenarios::body(s, Variant::V1_0));
+        println!(
+            "{}: {} executions run twice, {} mismatches",
+            s.name(),
+            report.executions,
+            failures.len()
+        );
+        assert_eq!(report.failure_count, 0);
+        assert!(failures.is_empty(), "{}", failures[0]);
+    }
+}
