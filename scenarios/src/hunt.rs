@@ -66,10 +66,10 @@ pub struct HuntArgs {
     #[arg(long = "scheduler", value_parser = SchedulerSpec::parse)]
     pub schedulers: Vec<SchedulerSpec>,
     /// Base seeds per scheduler (1..=N).
-    #[arg(long, default_value_t = 21)]
+    #[arg(long, default_value_t = 21, value_parser = clap::value_parser!(u64).range(1..))]
     pub seeds: u64,
     /// Executions per base seed before giving up.
-    #[arg(long, default_value_t = 5000)]
+    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
     pub budget: u64,
     /// Also run the variant on real threads (`--native`) for the wall time the simulator took.
     #[arg(long)]

@@ -20,6 +20,10 @@ fn bad_arguments_exit_2_with_a_message() {
         &["run", "trace_stress", "--scheduler", "pct:9"],
         &["run", "trace_stress", "--variant", "v9"],
         &["frobnicate"],
+        &["hunt", "--seeds", "0"],
+        &["hunt", "--variant", "v7"],
+        &["replay", "zz", "--scenario", "trace_stress"],
+        &["replay", "/no/such/failure.json"],
     ] {
         let (code, text) = tracesim(args);
         assert_eq!(code, 2, "{args:?}: {text}");
