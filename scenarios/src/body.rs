@@ -15,6 +15,19 @@ use tracer::{Trace, Variant};
 /// file; later sessions follow it in the artifact after a `\n--session--\n` separator.
 pub const SESSION_SEPARATOR: &[u8] = b"\n--session--\n";
 
+/// The sessions of an artifact (the inverse of the join in [`run`]).
+pub fn sessions(artifact: &[u8]) -> Vec<&[u8]> {
+    let sep = SESSION_SEPARATOR;
+    let mut parts = Vec::new();
+    let mut rest = artifact;
+    while let Some(i) = rest.windows(sep.len()).position(|w| w == sep) {
+        parts.push(&rest[..i]);
+        rest = &rest[i + sep.len()..];
+    }
+    parts.push(rest);
+    parts
+}
+
 fn spawn_workers(t: &Arc<Trace>, k: &Knobs) -> Vec<JoinHandle<Ghost>> {
     let mut hs = Vec::new();
     for i in 0..k.emitters {

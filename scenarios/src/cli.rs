@@ -78,14 +78,7 @@ pub(crate) fn scenario(name: &str) -> Result<Scenario, ExitCode> {
 
 /// Writes an execution's trace: session 1 to `path`, session k to `path.k`.
 pub fn write_trace(path: &Path, artifact: &[u8]) -> std::io::Result<usize> {
-    let sep = crate::body::SESSION_SEPARATOR;
-    let mut sessions = Vec::new();
-    let mut rest = artifact;
-    while let Some(i) = rest.windows(sep.len()).position(|w| w == sep) {
-        sessions.push(&rest[..i]);
-        rest = &rest[i + sep.len()..];
-    }
-    sessions.push(rest);
+    let sessions = crate::body::sessions(artifact);
     for (k, bytes) in sessions.iter().enumerate() {
         let p = if k == 0 {
             path.to_path_buf()

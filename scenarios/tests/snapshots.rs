@@ -21,27 +21,12 @@ fn trace_of(s: Scenario, seed: u64) -> Vec<u8> {
 }
 
 fn render(bytes: &[u8]) -> String {
-    let sep = scenarios::body::SESSION_SEPARATOR;
     let mut out = String::new();
-    for (i, session) in bytes
-        .split(|_| false)
-        .flat_map(|b| split(b, sep))
-        .enumerate()
-    {
+    for (i, session) in scenarios::body::sessions(bytes).into_iter().enumerate() {
         out += &format!("== session {}\n", i + 1);
         out += &wire::dump::raw_text(&wire::decode(session).expect("the trace decodes"));
     }
     out
-}
-
-fn split<'a>(mut b: &'a [u8], sep: &[u8]) -> Vec<&'a [u8]> {
-    let mut parts = Vec::new();
-    while let Some(i) = b.windows(sep.len()).position(|w| w == sep) {
-        parts.push(&b[..i]);
-        b = &b[i + sep.len()..];
-    }
-    parts.push(b);
-    parts
 }
 
 macro_rules! snap {
@@ -66,14 +51,8 @@ fn decoded_traces_of_each_scenario_for_two_seeds() {
 
 #[test]
 fn validator_report_on_a_corrupted_trace() {
-    let mut bytes = trace_of(Scenario::TraceStress, 1);
-    let sep = scenarios::body::SESSION_SEPARATOR;
-    bytes.truncate(
-        bytes
-            .windows(sep.len())
-            .position(|w| w == sep)
-            .unwrap_or(bytes.len()),
-    );
+    let all = trace_of(Scenario::TraceStress, 1);
+    let mut bytes = scenarios::body::sessions(&all)[0].to_vec();
     let stack = bytes
         .iter()
         .rposition(|&b| b & 0x3f == wire::ev::EV_STACK && b >> 6 == 3)

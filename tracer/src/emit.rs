@@ -35,8 +35,36 @@ impl Trace {
         self.cfg.variant == Variant::V1_11 || self.enabled() || w.starting
     }
 
-    /// `traceEventLocked`: room check (flush), timestamp, stack id, encode, ghost record.
+    /// `traceEventLocked`: room check (flush), stack id, timestamp, encode, ghost record. The
+    /// encoder gets the buffer, the time delta and the stack id.
     #[allow(clippy::too_many_arguments)]
+    fn write_with(
+        &self,
+        w: &mut Writer,
+        slot: &mut Option<Box<TraceBuf>>,
+        pid: i32,
+        typ: u8,
+        pcs: Option<&[u64]>,
+        extra: usize,
+        encode: impl FnOnce(&mut Vec<u8>, u64, Option<u64>),
+    ) {
+        self.ensure_room(w.goid, slot, pid, enc::EVENT_BYTES_MAX + extra);
+        let stack = pcs.map(|p| GhostStack::new(self.stacks.put(p), p));
+        let ts = self.tick();
+        let b = slot.as_mut().expect("ensure_room leaves a buffer");
+        let d = b.delta(ts);
+        encode(&mut b.bytes, d, stack.map(|s| s.id));
+        let session = self.session.load(Ordering::SeqCst);
+        w.ghost.events.push(GhostEvent {
+            session,
+            pid,
+            ts,
+            typ,
+            stack,
+        });
+    }
+
+    /// `traceEventLocked` for a regular event: `typ` with `args` and, if `pcs`, a stack.
     pub fn write_event(
         &self,
         w: &mut Writer,
@@ -46,19 +74,8 @@ impl Trace {
         args: &[u64],
         pcs: Option<&[u64]>,
     ) {
-        self.ensure_room(w.goid, slot, pid, enc::EVENT_BYTES_MAX);
-        let stack = pcs.map(|p| GhostStack::new(self.stacks.put(p), p));
-        let ts = self.tick();
-        let b = slot.as_mut().expect("ensure_room leaves a buffer");
-        let d = b.delta(ts);
-        enc::event(&mut b.bytes, typ, d, args, stack.map(|s| s.id));
-        let session = self.session.load(Ordering::SeqCst);
-        w.ghost.events.push(GhostEvent {
-            session,
-            pid,
-            ts,
-            typ,
-            stack,
+        self.write_with(w, slot, pid, typ, pcs, 0, |out, d, stack| {
+            enc::event(out, typ, d, args, stack)
         });
     }
 
@@ -127,25 +144,18 @@ impl Trace {
         let p = own.p();
         let slot = self.p_buf(own);
         let key_id = self.strings.intern(self, w.goid, slot, p as i32, key);
-        self.ensure_room(
-            w.goid,
+        let extra = enc::BYTES_PER_NUMBER + msg.len();
+        self.write_with(
+            w,
             slot,
             p as i32,
-            enc::EVENT_BYTES_MAX + enc::BYTES_PER_NUMBER + msg.len(),
+            ev::EV_USER_LOG,
+            Some(pcs),
+            extra,
+            |out, d, stack| {
+                enc::user_log(out, d, 0, key_id, stack.expect("a log has a stack"), msg)
+            },
         );
-        let stack = GhostStack::new(self.stacks.put(pcs), pcs);
-        let ts = self.tick();
-        let b = slot.as_mut().expect("ensure_room leaves a buffer");
-        let d = b.delta(ts);
-        enc::user_log(&mut b.bytes, d, 0, key_id, stack.id, msg);
-        let session = self.session.load(Ordering::SeqCst);
-        w.ghost.events.push(GhostEvent {
-            session,
-            pid: p as i32,
-            ts,
-            typ: ev::EV_USER_LOG,
-            stack: Some(stack),
-        });
         self.mark_has_buf(p);
         true
     }
