@@ -39,7 +39,7 @@ thread_local! {
     static ACTIVE: Cell<bool> = const { Cell::new(false) };
     /// Cell accesses are scheduling points in the execution on this OS thread.
     static SWITCH: Cell<bool> = const { Cell::new(false) };
-    static DET: RefCell<Detector> = RefCell::new(Detector::default());
+    static DET: RefCell<Option<Detector>> = const { RefCell::new(None) };
 }
 
 /// A synchronising operation, as the report names it ("the last synchronisation" of a thread).
@@ -103,6 +103,9 @@ struct ObjClock {
     w: VClock,
     /// Released by shared (read) holders of a reader-writer lock.
     r: VClock,
+    /// The thread whose clock `w` copies, if `w` is such a copy (it then needs no join: that
+    /// thread's clock only grew since).
+    copy_of: Option<usize>,
 }
 
 /// Multiplicative hashing of addresses (lookups only; iteration order is never observed).
@@ -168,14 +171,14 @@ pub(crate) fn configure(race: bool, switch_points: bool) {
 pub(crate) fn begin() {
     ACTIVE.with(|a| a.set(false));
     SWITCH.with(|s| s.set(SETTINGS.with(Cell::get).switch_points));
-    DET.with(|d| *d.borrow_mut() = Detector::default());
+    DET.with(|d| *d.borrow_mut() = None);
 }
 
 /// The execution on this OS thread ended.
 pub(crate) fn end() {
     ACTIVE.with(|a| a.set(false));
     SWITCH.with(|s| s.set(false));
-    DET.with(|d| *d.borrow_mut() = Detector::default());
+    DET.with(|d| *d.borrow_mut() = None);
 }
 
 /// Makes every cell access of the running execution a scheduling point, or not.
@@ -198,7 +201,7 @@ fn active() -> bool {
 
 fn with_det<R>(f: impl FnOnce(&mut Detector, usize) -> R) -> Option<R> {
     let me = ctx::scheduled()?;
-    DET.with(|d| Some(f(&mut *d.try_borrow_mut().ok()?, me)))
+    DET.with(|d| Some(f(d.try_borrow_mut().ok()?.as_mut()?, me)))
 }
 
 /// A checked cell was built in the running execution: its shadow id, or `None` when race
@@ -210,6 +213,7 @@ pub(crate) fn register() -> Option<u32> {
     ACTIVE.with(|a| a.set(true));
     DET.with(|d| {
         let mut d = d.borrow_mut();
+        let d = d.get_or_insert_with(Detector::default);
         d.cells.push(Shadow::default());
         Some((d.cells.len() - 1) as u32)
     })
@@ -223,7 +227,9 @@ pub(crate) fn acquire(addr: usize, kind: Obj, exclusive: bool, op: SyncOp) {
     with_det(|d, me| {
         let obj = d.objs.entry(key(addr, kind)).or_default();
         let th = thread_of(&mut d.threads, me);
-        th.clock.join(&obj.w);
+        if obj.copy_of != Some(me) {
+            th.clock.join(&obj.w);
+        }
         if exclusive {
             th.clock.join(&obj.r);
         }
@@ -239,10 +245,17 @@ pub(crate) fn release(addr: usize, kind: Obj, exclusive: bool, op: SyncOp) {
     with_det(|d, me| {
         let obj = d.objs.entry(key(addr, kind)).or_default();
         let th = thread_of(&mut d.threads, me);
-        if exclusive {
-            obj.w.join(&th.clock);
-        } else {
-            obj.r.join(&th.clock);
+        match (exclusive, kind) {
+            // The holder acquired `w` and nobody released since: its clock covers `w`.
+            (true, Obj::Lock) => {
+                obj.w.copy_from(&th.clock);
+                obj.copy_of = Some(me);
+            }
+            (true, _) => {
+                obj.w.join(&th.clock);
+                obj.copy_of = None;
+            }
+            (false, _) => obj.r.join(&th.clock),
         }
         th.clock.tick(me);
         th.last = Some(op);
@@ -257,8 +270,12 @@ pub(crate) fn atomic(addr: usize, site: &'static Location<'static>) {
     with_det(|d, me| {
         let obj = d.objs.entry(key(addr, Obj::Atomic)).or_default();
         let th = thread_of(&mut d.threads, me);
-        th.clock.join(&obj.w);
-        obj.w.join(&th.clock);
+        if obj.copy_of != Some(me) {
+            th.clock.join(&obj.w);
+            obj.copy_of = Some(me);
+        }
+        // The thread's clock now covers the atomic's: the join is a copy.
+        obj.w.copy_from(&th.clock);
         th.clock.tick(me);
         th.last = Some(SyncOp::at("atomic operation", "", site));
     });
@@ -351,7 +368,11 @@ pub(crate) fn access(
 
 /// How many racing access pairs cell `id` has seen in the running execution.
 pub(crate) fn races(id: u32) -> u64 {
-    DET.with(|d| d.borrow().cells.get(id as usize).map_or(0, |s| s.races))
+    DET.with(|d| {
+        let d = d.borrow();
+        let shadow = d.as_ref().and_then(|d| d.cells.get(id as usize));
+        shadow.map_or(0, |s| s.races)
+    })
 }
 
 /// The display name of simulated thread `tid`.
