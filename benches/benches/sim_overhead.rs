@@ -6,6 +6,12 @@
 //! - `sim/*`: `sim::run` with the facade primitives (our driver, recorder, wait-for and held-lock
 //!   bookkeeping), default `RunConfig` apart from the scheduler and `pct_steps`.
 //!
+//! - `race_k*/{facade,cells}/{race_on,race_off}`: the race detector's cost, `sim::run` with
+//!   `RunConfig::race` on and off in the same run, on the facade workload above (no checked
+//!   cell: the detector stays dormant) and on the same workload with the queue in a
+//!   `sim::cell::Locked` cell under a `Mutex<()>` (the tracer's shape: every push and pop is a
+//!   checked, race-checked access; every lock operation joins vector clocks).
+//!
 //! One criterion iteration is a whole run of `N` executions, and the throughput is declared as
 //! `N` elements, so criterion's `elem/s` is executions per second. `README.md` has the figures.
 
@@ -98,6 +104,111 @@ fn sim_buffer(k: u64) {
     black_box(sum);
 }
 
+/// The facade workload with the queue in a `Locked` cell beside its lock.
+fn cells_buffer(k: u64) {
+    use sim::cell::Locked;
+    use sim::sync::{Condvar, Mutex};
+    let state = Arc::new((
+        Mutex::new(()),
+        Locked::new("queue", VecDeque::with_capacity(CAP)),
+        Condvar::new(),
+        Condvar::new(),
+    ));
+    let producers: Vec<_> = (0..2)
+        .map(|p| {
+            let state = state.clone();
+            sim::thread::spawn(["producer-0", "producer-1"][p as usize], move || {
+                let (m, q, not_full, not_empty) = &*state;
+                for i in 0..k {
+                    let mut g = m.lock();
+                    while q.with(m, VecDeque::len) == CAP {
+                        g = not_full.wait(g);
+                    }
+                    q.with_mut(m, |q| q.push_back(p * 1000 + i));
+                    not_empty.notify_one();
+                    drop(g);
+                }
+            })
+        })
+        .collect();
+    let (m, q, not_full, not_empty) = &*state;
+    let mut sum = 0;
+    for _ in 0..2 * k {
+        let mut g = m.lock();
+        while q.with(m, VecDeque::is_empty) {
+            g = not_empty.wait(g);
+        }
+        sum += q.with_mut(m, |q| q.pop_front().unwrap());
+        not_full.notify_one();
+        drop(g);
+    }
+    for p in producers {
+        p.join();
+    }
+    black_box(sum);
+}
+
+fn cells_run(cfg: &sim::RunConfig, k: u64) {
+    let report = sim::run(cfg, move || cells_buffer(k));
+    assert_eq!(report.failure_count, 0, "{:?}", report.failures.first());
+    assert_eq!(report.executions, cfg.executions);
+}
+
+/// Paired timing of the detector's cost, robust to a loaded machine: the four runs of
+/// `race_group` alternate in one process for `rounds` rounds of `n` executions; prints the
+/// median over rounds of each ratio against race-off facade (`facade/race_off` = 1).
+fn report_race_ratios(k: u64, n: u64, rounds: usize) {
+    let mut ratios: [Vec<f64>; 3] = Default::default();
+    for _ in 0..rounds {
+        let mut secs = [0.0; 4];
+        for (i, (cells, race)) in [(false, false), (false, true), (true, false), (true, true)]
+            .into_iter()
+            .enumerate()
+        {
+            let cfg = sim::RunConfig {
+                race,
+                ..sim_cfg(sim::SchedulerSpec::Random, n, 1000)
+            };
+            let t = std::time::Instant::now();
+            if cells {
+                cells_run(&cfg, k)
+            } else {
+                sim_run(&cfg, k)
+            }
+            secs[i] = t.elapsed().as_secs_f64();
+        }
+        for (r, i) in ratios.iter_mut().zip(1..) {
+            r.push(secs[i] / secs[0]);
+        }
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let [a, b, c] = &mut ratios;
+    println!(
+        "race_k{k} paired ({rounds} rounds of {n}), time / facade race_off: facade race_on {:.3}, cells race_off {:.3}, cells race_on {:.3}",
+        median(a),
+        median(b),
+        median(c)
+    );
+}
+
+/// The detector's cost: race checking on and off, with and without a checked cell.
+fn race_group(c: &mut Criterion, k: u64, n: u64, pct_steps: u64) {
+    let mut g = c.benchmark_group(format!("race_k{k}"));
+    g.throughput(Throughput::Elements(n));
+    for (label, race) in [("race_on", true), ("race_off", false)] {
+        let cfg = sim::RunConfig {
+            race,
+            ..sim_cfg(sim::SchedulerSpec::Random, n, pct_steps)
+        };
+        g.bench_function(format!("facade/{label}"), |b| b.iter(|| sim_run(&cfg, k)));
+        g.bench_function(format!("cells/{label}"), |b| b.iter(|| cells_run(&cfg, k)));
+    }
+    g.finish();
+}
+
 fn sim_cfg(scheduler: sim::SchedulerSpec, executions: u64, pct_steps: u64) -> sim::RunConfig {
     sim::RunConfig {
         executions,
@@ -150,6 +261,10 @@ fn benches(c: &mut Criterion) {
     report_steps(46, 1000);
     group(c, 2, 1_000, 50);
     group(c, 46, 50, 1000);
+    report_race_ratios(2, 1_000, 21);
+    report_race_ratios(46, 50, 11);
+    race_group(c, 2, 1_000, 50);
+    race_group(c, 46, 50, 1000);
 }
 
 criterion_group! {
