@@ -170,16 +170,26 @@ impl<T> Core<T> {
         }
     }
 
+    #[inline]
     #[track_caller]
     fn check(&self, kind: Kind, write: bool) {
         if let Some((prev, now)) = self.meta.check(write) {
-            sim_panic(
-                FailureKind::DataRace,
-                race_report(kind, &self.meta.name, &prev, &now),
-            );
+            self.race(kind, &prev, &now);
         }
     }
 
+    #[cold]
+    #[inline(never)]
+    #[track_caller]
+    fn race(&self, kind: Kind, prev: &Access, now: &Access) -> ! {
+        sim_panic(
+            FailureKind::DataRace,
+            race_report(kind, &self.meta.name, prev, now),
+        )
+    }
+
+    #[cold]
+    #[inline(never)]
     #[track_caller]
     fn overlap(&self, kind: Kind) -> ! {
         violated(
