@@ -21,8 +21,8 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Capacity of the buffer.
-const CAP: usize = 1;
+/// Capacity of the buffer (as `benches::buffer`, the facade side).
+const CAP: usize = benches::buffer::CAP;
 
 /// The workload on shuttle's own primitives.
 fn raw_buffer(k: u64) {
@@ -64,92 +64,8 @@ fn raw_buffer(k: u64) {
     black_box(sum);
 }
 
-/// The same workload on the facade's primitives.
-fn sim_buffer(k: u64) {
-    use sim::sync::{Condvar, Mutex};
-    let state = Arc::new((
-        Mutex::new(VecDeque::with_capacity(CAP)),
-        Condvar::new(),
-        Condvar::new(),
-    ));
-    let producers: Vec<_> = (0..2)
-        .map(|p| {
-            let state = state.clone();
-            sim::thread::spawn(["producer-0", "producer-1"][p as usize], move || {
-                let (m, not_full, not_empty) = &*state;
-                for i in 0..k {
-                    let mut q = m.lock();
-                    while q.len() == CAP {
-                        q = not_full.wait(q);
-                    }
-                    q.push_back(p * 1000 + i);
-                    not_empty.notify_one();
-                }
-            })
-        })
-        .collect();
-    let (m, not_full, not_empty) = &*state;
-    let mut sum = 0;
-    for _ in 0..2 * k {
-        let mut q = m.lock();
-        while q.is_empty() {
-            q = not_empty.wait(q);
-        }
-        sum += q.pop_front().unwrap();
-        not_full.notify_one();
-    }
-    for p in producers {
-        p.join();
-    }
-    black_box(sum);
-}
-
-/// The facade workload with the queue in a `Locked` cell beside its lock.
-fn cells_buffer(k: u64) {
-    use sim::cell::Locked;
-    use sim::sync::{Condvar, Mutex};
-    let state = Arc::new((
-        Mutex::new(()),
-        Locked::new("queue", VecDeque::with_capacity(CAP)),
-        Condvar::new(),
-        Condvar::new(),
-    ));
-    let producers: Vec<_> = (0..2)
-        .map(|p| {
-            let state = state.clone();
-            sim::thread::spawn(["producer-0", "producer-1"][p as usize], move || {
-                let (m, q, not_full, not_empty) = &*state;
-                for i in 0..k {
-                    let mut g = m.lock();
-                    while q.with(m, VecDeque::len) == CAP {
-                        g = not_full.wait(g);
-                    }
-                    q.with_mut(m, |q| q.push_back(p * 1000 + i));
-                    not_empty.notify_one();
-                    drop(g);
-                }
-            })
-        })
-        .collect();
-    let (m, q, not_full, not_empty) = &*state;
-    let mut sum = 0;
-    for _ in 0..2 * k {
-        let mut g = m.lock();
-        while q.with(m, VecDeque::is_empty) {
-            g = not_empty.wait(g);
-        }
-        sum += q.with_mut(m, |q| q.pop_front().unwrap());
-        not_full.notify_one();
-        drop(g);
-    }
-    for p in producers {
-        p.join();
-    }
-    black_box(sum);
-}
-
 fn cells_run(cfg: &sim::RunConfig, k: u64) {
-    let report = sim::run(cfg, move || cells_buffer(k));
+    let report = sim::run(cfg, move || benches::buffer::cells(k));
     assert_eq!(report.failure_count, 0, "{:?}", report.failures.first());
     assert_eq!(report.executions, cfg.executions);
 }
@@ -219,7 +135,7 @@ fn sim_cfg(scheduler: sim::SchedulerSpec, executions: u64, pct_steps: u64) -> si
 }
 
 fn sim_run(cfg: &sim::RunConfig, k: u64) {
-    let report = sim::run(cfg, move || sim_buffer(k));
+    let report = sim::run(cfg, move || benches::buffer::facade(k));
     assert_eq!(report.failure_count, 0, "{:?}", report.failures.first());
     assert_eq!(report.executions, cfg.executions);
 }
@@ -248,7 +164,9 @@ fn report_steps(k: u64, pct_steps: u64) {
         sim::SchedulerSpec::Random,
         sim::SchedulerSpec::Pct { depth: 3 },
     ] {
-        let r = sim::run(&sim_cfg(spec, 2_000, pct_steps), move || sim_buffer(k));
+        let r = sim::run(&sim_cfg(spec, 2_000, pct_steps), move || {
+            benches::buffer::facade(k)
+        });
         println!(
             "buffer_k{k} {spec}: {:.1} steps/execution",
             r.steps as f64 / r.executions as f64
