@@ -1,5 +1,5 @@
 //! The bounded-buffer workload of shuttle-notes §3 on the facade, shared by the `sim_overhead`
-//! bench and the `race_cost` example: capacity 1, two `Condvar`s, two producers pushing `k`
+//! bench and the `sim_race_cost` example: capacity 1, two `Condvar`s, two producers pushing `k`
 //! items each and the main thread consuming `2k`; [`cells`] keeps the queue in a checked cell.
 
 use std::collections::VecDeque;

@@ -6,10 +6,10 @@
 //! today's. Both use the V1.0 model and the random walk.
 //!
 //! ```text
-//! cargo run --release -p scenarios --example race_cost -- [ROUNDS [N]]
+//! cargo run --release -p scenarios --example tracer_race_cost -- [ROUNDS [N]]
 //!     alternates plain and probe runs of N executions (default 2,000) of each scenario, ROUNDS
 //!     times (default 7), and prints the median of probe/plain wall-time ratios per scenario
-//! cargo run --release -p scenarios --example race_cost -- plain|probe SCENARIO N
+//! cargo run --release -p scenarios --example tracer_race_cost -- plain|probe SCENARIO N
 //!     one run, for `valgrind --tool=callgrind` (instruction counts do not depend on load)
 //! ```
 
@@ -62,7 +62,7 @@ fn main() {
             let scenario = args.get(1).and_then(|s| Scenario::parse(s));
             let n = args.get(2).and_then(|s| s.parse().ok());
             let (Some(scenario), Some(n)) = (scenario, n) else {
-                eprintln!("usage: race_cost plain|probe SCENARIO N");
+                eprintln!("usage: tracer_race_cost plain|probe SCENARIO N");
                 std::process::exit(2);
             };
             let r = run(scenario, mode == "probe", n);

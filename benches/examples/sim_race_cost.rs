@@ -4,7 +4,7 @@
 //! checked cell. The same four runs are timed by `cargo bench -p benches --bench sim_overhead`.
 //!
 //! ```text
-//! cargo run --release -p benches --example race_cost -- facade|cells on|off K N
+//! cargo run --release -p benches --example sim_race_cost -- facade|cells on|off K N
 //! ```
 
 fn main() {
@@ -13,14 +13,14 @@ fn main() {
     let (Some(workload), Some(race), Some(k), Some(n)) =
         (args.first(), args.get(1), num(2), num(3))
     else {
-        eprintln!("usage: race_cost facade|cells on|off K N");
+        eprintln!("usage: sim_race_cost facade|cells on|off K N");
         std::process::exit(2);
     };
     let body: fn(u64) = match workload.as_str() {
         "facade" => benches::buffer::facade,
         "cells" => benches::buffer::cells,
         _ => {
-            eprintln!("race_cost: workload must be facade or cells, not {workload:?}");
+            eprintln!("sim_race_cost: workload must be facade or cells, not {workload:?}");
             std::process::exit(2);
         }
     };
