@@ -6,7 +6,7 @@
 
 use crate::util::config;
 use sim::cell::Shared;
-use sim::sync::atomic::{AtomicBool, Ordering};
+use sim::sync::atomic::{AtomicU64, Ordering};
 use sim::sync::{Arc, Mutex, Parker, Sema};
 use sim::thread::spawn;
 use sim::{run, run_single, Failure, FailureKind, RunConfig, SchedulerSpec};
@@ -178,18 +178,20 @@ struct Objects {
     lock: Mutex<()>,
     sema: Sema,
     parker: Parker,
-    flag: AtomicBool,
+    flag: AtomicU64,
 }
 
-/// One write by `writer`, one read-modify-write by `reader` (after the hand-off when `on`),
-/// and a final read by `main` after joining both. With `on == false` the hand-off is removed.
+/// Writes by `writer` (two rounds of write-then-publish, one for park/unpark, whose slot keeps
+/// one token), one read-modify-write by `reader` after the hand-off when `on`, and a final read
+/// by `main` after joining both. With `on == false` the hand-off is removed. The second round
+/// checks that a thread's repeated releases of one object each publish its latest accesses.
 fn hand_off(sync: Sync, on: bool) {
     let o = Arc::new(Objects {
         cell: Shared::new("counter", 0u64),
         lock: Mutex::new(()),
         sema: Sema::new("handoff", 0),
         parker: Parker::new("reader"),
-        flag: AtomicBool::new(false),
+        flag: AtomicU64::new(0),
     });
     if let Sync::SpawnJoin = sync {
         return spawn_join(&o, on);
@@ -202,23 +204,33 @@ fn hand_off(sync: Sync, on: bool) {
     o.cell.with(|v| assert!(*v >= 1));
 }
 
+fn rounds(sync: Sync) -> u64 {
+    if let Sync::Park = sync {
+        1
+    } else {
+        2
+    }
+}
+
 fn write_side(o: &Objects, sync: Sync, on: bool) {
-    let _g = (on && matches!(sync, Sync::Lock)).then(|| o.lock.lock());
-    o.cell.with_mut(|v| *v += 1);
-    match (sync, on) {
-        (Sync::Sema, true) => o.sema.release(),
-        (Sync::Park, true) => o.parker.unpark(),
-        (Sync::AtomicFlag, true) => o.flag.store(true, Ordering::SeqCst),
-        _ => {}
+    for round in 1..=rounds(sync) {
+        let _g = (on && matches!(sync, Sync::Lock)).then(|| o.lock.lock());
+        o.cell.with_mut(|v| *v += 1);
+        match (sync, on) {
+            (Sync::Sema, true) => o.sema.release(),
+            (Sync::Park, true) => o.parker.unpark(),
+            (Sync::AtomicFlag, true) => o.flag.store(round, Ordering::SeqCst),
+            _ => {}
+        }
     }
 }
 
 fn read_side(o: &Objects, sync: Sync, on: bool) {
     match (sync, on) {
-        (Sync::Sema, true) => o.sema.acquire(),
+        (Sync::Sema, true) => (0..rounds(sync)).for_each(|_| o.sema.acquire()),
         (Sync::Park, true) => o.parker.park(),
         (Sync::AtomicFlag, true) => {
-            while !o.flag.load(Ordering::SeqCst) {
+            while o.flag.load(Ordering::SeqCst) < rounds(sync) {
                 sim::thread::spin_loop();
             }
         }

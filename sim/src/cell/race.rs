@@ -3,7 +3,8 @@
 //! primitives call at each synchronising operation.
 //!
 //! - Every simulated thread has a vector clock. A release (unlock, `semrelease`, `unpark`,
-//!   `notify`, spawn) joins the thread's clock into the object's and ticks the thread; an acquire
+//!   `notify`, spawn) joins the thread's clock into the object's and ticks the thread (lazily,
+//!   at its next cell access: a run of operations without accesses costs one tick); an acquire
 //!   (lock, `semacquire`, `park` returning, a condvar wait returning, join) joins the object's
 //!   clock into the thread's. Every atomic operation is both (shuttle runs them all `SeqCst`).
 //!   A reader-writer lock keeps two clocks: readers do not order each other, a writer orders
@@ -95,6 +96,18 @@ struct Shadow {
 struct ThreadState {
     clock: VClock,
     last: Option<SyncOp>,
+    /// A release happened since the last tick: the next access ticks first (lazily, so that a
+    /// run of synchronising operations with no access between them shares one clock value).
+    dirty: bool,
+    /// Bumped whenever `clock` may have changed (an object copying it is current while equal).
+    version: u64,
+}
+
+impl ThreadState {
+    fn join(&mut self, other: &VClock) {
+        self.clock.join(other);
+        self.version += 1;
+    }
 }
 
 #[derive(Default)]
@@ -104,8 +117,20 @@ struct ObjClock {
     /// Released by shared (read) holders of a reader-writer lock.
     r: VClock,
     /// The thread whose clock `w` copies, if `w` is such a copy (it then needs no join: that
-    /// thread's clock only grew since).
+    /// thread's clock only grew since), and that thread's `version` when it was copied.
     copy_of: Option<usize>,
+    version: u64,
+}
+
+impl ObjClock {
+    /// Makes `w` a copy of `th`'s clock, unless it already is one.
+    fn copy(&mut self, th: &ThreadState, me: usize) {
+        if self.copy_of != Some(me) || self.version != th.version {
+            self.w.copy_from(&th.clock);
+            self.copy_of = Some(me);
+            self.version = th.version;
+        }
+    }
 }
 
 /// Multiplicative hashing of addresses (lookups only; iteration order is never observed).
@@ -131,10 +156,19 @@ impl Hasher for AddrHasher {
 #[derive(Default)]
 struct Detector {
     threads: Vec<Option<ThreadState>>,
-    objs: HashMap<usize, ObjClock, BuildHasherDefault<AddrHasher>>,
+    objs: Objs,
     cells: Vec<Shadow>,
 }
 
+type Objs = HashMap<usize, ObjClock, BuildHasherDefault<AddrHasher>>;
+
+/// The clocks of object `key`, created on first use.
+#[inline]
+fn obj_of(objs: &mut Objs, key: usize) -> &mut ObjClock {
+    objs.entry(key).or_default()
+}
+
+#[inline]
 fn thread_of(threads: &mut Vec<Option<ThreadState>>, t: usize) -> &mut ThreadState {
     if threads.len() <= t {
         threads.resize_with(t + 1, || None);
@@ -142,6 +176,8 @@ fn thread_of(threads: &mut Vec<Option<ThreadState>>, t: usize) -> &mut ThreadSta
     threads[t].get_or_insert_with(|| ThreadState {
         clock: VClock::fresh(t),
         last: None,
+        dirty: false,
+        version: 0,
     })
 }
 
@@ -225,13 +261,13 @@ pub(crate) fn acquire(addr: usize, kind: Obj, exclusive: bool, op: SyncOp) {
         return;
     }
     with_det(|d, me| {
-        let obj = d.objs.entry(key(addr, kind)).or_default();
+        let obj = obj_of(&mut d.objs, key(addr, kind));
         let th = thread_of(&mut d.threads, me);
         if obj.copy_of != Some(me) {
-            th.clock.join(&obj.w);
+            th.join(&obj.w);
         }
         if exclusive {
-            th.clock.join(&obj.r);
+            th.join(&obj.r);
         }
         th.last = Some(op);
     });
@@ -243,21 +279,18 @@ pub(crate) fn release(addr: usize, kind: Obj, exclusive: bool, op: SyncOp) {
         return;
     }
     with_det(|d, me| {
-        let obj = d.objs.entry(key(addr, kind)).or_default();
+        let obj = obj_of(&mut d.objs, key(addr, kind));
         let th = thread_of(&mut d.threads, me);
         match (exclusive, kind) {
             // The holder acquired `w` and nobody released since: its clock covers `w`.
-            (true, Obj::Lock) => {
-                obj.w.copy_from(&th.clock);
-                obj.copy_of = Some(me);
-            }
+            (true, Obj::Lock) => obj.copy(th, me),
             (true, _) => {
                 obj.w.join(&th.clock);
                 obj.copy_of = None;
             }
             (false, _) => obj.r.join(&th.clock),
         }
-        th.clock.tick(me);
+        th.dirty = true;
         th.last = Some(op);
     });
 }
@@ -268,15 +301,14 @@ pub(crate) fn atomic(addr: usize, site: &'static Location<'static>) {
         return;
     }
     with_det(|d, me| {
-        let obj = d.objs.entry(key(addr, Obj::Atomic)).or_default();
+        let obj = obj_of(&mut d.objs, key(addr, Obj::Atomic));
         let th = thread_of(&mut d.threads, me);
         if obj.copy_of != Some(me) {
-            th.clock.join(&obj.w);
-            obj.copy_of = Some(me);
+            th.join(&obj.w);
         }
         // The thread's clock now covers the atomic's: the join is a copy.
-        obj.w.copy_from(&th.clock);
-        th.clock.tick(me);
+        obj.copy(th, me);
+        th.dirty = true;
         th.last = Some(SyncOp::at("atomic operation", "", site));
     });
 }
@@ -292,7 +324,7 @@ pub(crate) fn fork(site: &'static Location<'static>) -> Fork {
     Fork(with_det(|d, me| {
         let th = thread_of(&mut d.threads, me);
         let snap = th.clock.clone();
-        th.clock.tick(me);
+        th.dirty = true;
         th.last = Some(SyncOp::at("spawned a thread", "", site));
         (snap, site)
     }))
@@ -308,7 +340,7 @@ pub(crate) fn adopt(fork: Fork) {
     }
     with_det(|d, me| {
         let th = thread_of(&mut d.threads, me);
-        th.clock.join(&clock);
+        th.join(&clock);
         th.last = Some(SyncOp::at("was spawned", "", site));
     });
 }
@@ -322,7 +354,7 @@ pub(crate) fn joined(child: usize, site: &'static Location<'static>) {
         let done = d.threads.get(child).and_then(Option::as_ref);
         let clock = done.map(|t| t.clock.clone()).unwrap_or_default();
         let th = thread_of(&mut d.threads, me);
-        th.clock.join(&clock);
+        th.join(&clock);
         th.last = Some(SyncOp::at("joined a thread", "", site));
     });
 }
@@ -336,6 +368,11 @@ pub(crate) fn access(
 ) -> Option<(Access, Access)> {
     with_det(|d, me| {
         let th = thread_of(&mut d.threads, me);
+        if th.dirty {
+            th.clock.tick(me);
+            th.version += 1;
+            th.dirty = false;
+        }
         let now = Access {
             at: Epoch {
                 tid: me,
