@@ -20,6 +20,7 @@
 //! simulation (benches, native runs) the ownership assertions stay and the clocks are skipped.
 
 mod clock;
+mod hooks;
 mod locked;
 mod owned;
 pub(crate) mod race;

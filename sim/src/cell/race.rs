@@ -20,6 +20,9 @@
 //! missed race, never a false one). Lookups only, no iteration: the state is deterministic.
 
 use super::clock::{Epoch, VClock};
+pub(crate) use super::hooks::{
+    adopt, atomic, fork, joined, lock_acquired, lock_released, obj_acquire, obj_release,
+};
 use crate::ctx;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -54,7 +57,11 @@ pub(crate) struct SyncOp {
 }
 
 impl SyncOp {
-    fn at(verb: &'static str, name: &'static str, site: &'static Location<'static>) -> Self {
+    pub(super) fn at(
+        verb: &'static str,
+        name: &'static str,
+        site: &'static Location<'static>,
+    ) -> Self {
         Self {
             verb,
             name,
@@ -93,38 +100,38 @@ struct Shadow {
     races: u64,
 }
 
-struct ThreadState {
-    clock: VClock,
-    last: Option<SyncOp>,
+pub(super) struct ThreadState {
+    pub(super) clock: VClock,
+    pub(super) last: Option<SyncOp>,
     /// A release happened since the last tick: the next access ticks first (lazily, so that a
     /// run of synchronising operations with no access between them shares one clock value).
-    dirty: bool,
+    pub(super) dirty: bool,
     /// Bumped whenever `clock` may have changed (an object copying it is current while equal).
-    version: u64,
+    pub(super) version: u64,
 }
 
 impl ThreadState {
-    fn join(&mut self, other: &VClock) {
+    pub(super) fn join(&mut self, other: &VClock) {
         self.clock.join(other);
         self.version += 1;
     }
 }
 
 #[derive(Default)]
-struct ObjClock {
+pub(super) struct ObjClock {
     /// Released by exclusive holders, atomics and every other object.
-    w: VClock,
+    pub(super) w: VClock,
     /// Released by shared (read) holders of a reader-writer lock.
-    r: VClock,
+    pub(super) r: VClock,
     /// The thread whose clock `w` copies, if `w` is such a copy (it then needs no join: that
     /// thread's clock only grew since), and that thread's `version` when it was copied.
-    copy_of: Option<usize>,
-    version: u64,
+    pub(super) copy_of: Option<usize>,
+    pub(super) version: u64,
 }
 
 impl ObjClock {
     /// Makes `w` a copy of `th`'s clock, unless it already is one.
-    fn copy(&mut self, th: &ThreadState, me: usize) {
+    pub(super) fn copy(&mut self, th: &ThreadState, me: usize) {
         if self.copy_of != Some(me) || self.version != th.version {
             self.w.copy_from(&th.clock);
             self.copy_of = Some(me);
@@ -154,22 +161,22 @@ impl Hasher for AddrHasher {
 }
 
 #[derive(Default)]
-struct Detector {
-    threads: Vec<Option<ThreadState>>,
-    objs: Objs,
+pub(super) struct Detector {
+    pub(super) threads: Vec<Option<ThreadState>>,
+    pub(super) objs: Objs,
     cells: Vec<Shadow>,
 }
 
-type Objs = HashMap<usize, ObjClock, BuildHasherDefault<AddrHasher>>;
+pub(super) type Objs = HashMap<usize, ObjClock, BuildHasherDefault<AddrHasher>>;
 
 /// The clocks of object `key`, created on first use.
 #[inline]
-fn obj_of(objs: &mut Objs, key: usize) -> &mut ObjClock {
+pub(super) fn obj_of(objs: &mut Objs, key: usize) -> &mut ObjClock {
     objs.entry(key).or_default()
 }
 
 #[inline]
-fn thread_of(threads: &mut Vec<Option<ThreadState>>, t: usize) -> &mut ThreadState {
+pub(super) fn thread_of(threads: &mut Vec<Option<ThreadState>>, t: usize) -> &mut ThreadState {
     if threads.len() <= t {
         threads.resize_with(t + 1, || None);
     }
@@ -189,7 +196,7 @@ pub(crate) enum Obj {
     Other = 2,
 }
 
-fn key(addr: usize, kind: Obj) -> usize {
+pub(super) fn key(addr: usize, kind: Obj) -> usize {
     (addr << 2) | kind as usize
 }
 
@@ -231,11 +238,11 @@ pub(crate) fn switch_points() -> bool {
 }
 
 #[inline]
-fn active() -> bool {
+pub(super) fn active() -> bool {
     ACTIVE.with(Cell::get)
 }
 
-fn with_det<R>(f: impl FnOnce(&mut Detector, usize) -> R) -> Option<R> {
+pub(super) fn with_det<R>(f: impl FnOnce(&mut Detector, usize) -> R) -> Option<R> {
     let me = ctx::scheduled()?;
     DET.with(|d| Some(f(d.try_borrow_mut().ok()?.as_mut()?, me)))
 }
@@ -253,110 +260,6 @@ pub(crate) fn register() -> Option<u32> {
         d.cells.push(Shadow::default());
         Some((d.cells.len() - 1) as u32)
     })
-}
-
-/// The current thread acquired object `addr` (exclusively, or shared for a read hold).
-pub(crate) fn acquire(addr: usize, kind: Obj, exclusive: bool, op: SyncOp) {
-    if !active() {
-        return;
-    }
-    with_det(|d, me| {
-        let obj = obj_of(&mut d.objs, key(addr, kind));
-        let th = thread_of(&mut d.threads, me);
-        if obj.copy_of != Some(me) {
-            th.join(&obj.w);
-        }
-        if exclusive {
-            th.join(&obj.r);
-        }
-        th.last = Some(op);
-    });
-}
-
-/// The current thread released object `addr` (a shared release feeds the readers' clock).
-pub(crate) fn release(addr: usize, kind: Obj, exclusive: bool, op: SyncOp) {
-    if !active() {
-        return;
-    }
-    with_det(|d, me| {
-        let obj = obj_of(&mut d.objs, key(addr, kind));
-        let th = thread_of(&mut d.threads, me);
-        match (exclusive, kind) {
-            // The holder acquired `w` and nobody released since: its clock covers `w`.
-            (true, Obj::Lock) => obj.copy(th, me),
-            (true, _) => {
-                obj.w.join(&th.clock);
-                obj.copy_of = None;
-            }
-            (false, _) => obj.r.join(&th.clock),
-        }
-        th.dirty = true;
-        th.last = Some(op);
-    });
-}
-
-/// An atomic operation on `addr`: an acquire and a release (shuttle's atomics are `SeqCst`).
-pub(crate) fn atomic(addr: usize, site: &'static Location<'static>) {
-    if !active() {
-        return;
-    }
-    with_det(|d, me| {
-        let obj = obj_of(&mut d.objs, key(addr, Obj::Atomic));
-        let th = thread_of(&mut d.threads, me);
-        if obj.copy_of != Some(me) {
-            th.join(&obj.w);
-        }
-        // The thread's clock now covers the atomic's: the join is a copy.
-        obj.copy(th, me);
-        th.dirty = true;
-        th.last = Some(SyncOp::at("atomic operation", "", site));
-    });
-}
-
-/// The parent's clock at a spawn, handed to the child ([`adopt`]).
-pub(crate) struct Fork(Option<(VClock, &'static Location<'static>)>);
-
-/// The current thread spawns a thread: returns what the child inherits.
-pub(crate) fn fork(site: &'static Location<'static>) -> Fork {
-    if !active() {
-        return Fork(None);
-    }
-    Fork(with_det(|d, me| {
-        let th = thread_of(&mut d.threads, me);
-        let snap = th.clock.clone();
-        th.dirty = true;
-        th.last = Some(SyncOp::at("spawned a thread", "", site));
-        (snap, site)
-    }))
-}
-
-/// The spawned thread starts: everything its parent did before the spawn happens before it.
-pub(crate) fn adopt(fork: Fork) {
-    let Fork(Some((clock, site))) = fork else {
-        return;
-    };
-    if !active() {
-        return;
-    }
-    with_det(|d, me| {
-        let th = thread_of(&mut d.threads, me);
-        th.join(&clock);
-        th.last = Some(SyncOp::at("was spawned", "", site));
-    });
-}
-
-/// The current thread joined thread `child`: everything the child did happens before.
-pub(crate) fn joined(child: usize, site: &'static Location<'static>) {
-    if !active() {
-        return;
-    }
-    with_det(|d, me| {
-        let done = d.threads.get(child).and_then(Option::as_ref);
-        let clock = done.map(|t| t.clock.clone()).unwrap_or_default();
-        let th = thread_of(&mut d.threads, me);
-        th.join(&clock);
-        th.last = Some(SyncOp::at("joined a thread", "", site));
-    });
 }
 
 /// Records an access of cell `id` by the current thread; returns the earlier access it races
@@ -415,52 +318,4 @@ pub(crate) fn races(id: u32) -> u64 {
 /// The display name of simulated thread `tid`.
 pub(crate) fn thread_name(tid: usize) -> String {
     ctx::with(|c| c.name_of(tid)).unwrap_or_else(|| format!("task-{tid}"))
-}
-
-/// A facade lock was acquired (shared for a read hold); called by the held-lock bookkeeping.
-pub(crate) fn lock_acquired(h: &crate::rank::Held) {
-    if !active() {
-        return;
-    }
-    let verb = if h.shared { "read-locked" } else { "locked" };
-    let op = SyncOp::at(verb, h.class.map_or("", |c| c.name), h.site);
-    acquire(h.id, Obj::Lock, !h.shared, op);
-}
-
-/// A facade lock is being released (its hold as the held list had it).
-pub(crate) fn lock_released(h: Option<&crate::rank::Held>) {
-    let Some(h) = h.filter(|_| active()) else {
-        return;
-    };
-    let op = SyncOp {
-        label: "taken at",
-        ..SyncOp::at("unlocked", h.class.map_or("", |c| c.name), h.site)
-    };
-    release(h.id, Obj::Lock, !h.shared, op);
-}
-
-/// A release of a semaphore, park slot or condition variable at `addr`.
-#[track_caller]
-pub(crate) fn obj_release(addr: usize, verb: &'static str, name: &'static str) {
-    if active() {
-        release(
-            addr,
-            Obj::Other,
-            true,
-            SyncOp::at(verb, name, Location::caller()),
-        );
-    }
-}
-
-/// An acquire of a semaphore, park slot or condition variable at `addr`.
-#[track_caller]
-pub(crate) fn obj_acquire(addr: usize, verb: &'static str, name: &'static str) {
-    if active() {
-        acquire(
-            addr,
-            Obj::Other,
-            true,
-            SyncOp::at(verb, name, Location::caller()),
-        );
-    }
 }
