@@ -1,6 +1,6 @@
 //! Checked cells: the shared memory of the code under test, in five kinds that each state the
 //! rule protecting it (the model contract's cells, §G.3 of the design), and the happens-before
-//! race detector ([`race`]) that checks every access under simulation.
+//! race detector (`race.rs`) that checks every access under simulation.
 //!
 //! | kind | rule, asserted on every access |
 //! |---|---|
@@ -14,7 +14,7 @@
 //! borrow flag rejects an access that overlaps another (a nested access to the same cell, or two
 //! real threads at once): the cells are sound on real threads whatever their callers do.
 //!
-//! Inside a simulation every access is also checked for data races ([`race`]) and, with the
+//! Inside a simulation every access is also checked for data races (`race.rs`) and, with the
 //! `cell_switch_points` knob of [`crate::RunConfig`] or [`set_switch_points`], is a scheduling
 //! point, so that publish-before-fill and torn reads are observed as well as detected. Outside a
 //! simulation (benches, native runs) the ownership assertions stay and the clocks are skipped.
