@@ -242,3 +242,51 @@ fn cell_switch_points_drawn_from_the_seed_are_knobs() {
         .iter()
         .all(|f| f.knobs.contains(&("cell_switch".into(), "true".into()))));
 }
+
+/// Half the executions (by a knob drawn from the seed) join `b` before `main`'s access, half
+/// race: the detector's state is per execution, so exactly the racing ones fail, and a second
+/// run of the same seeds fails identically (`check_determinism`).
+fn sometimes_joined() {
+    let joined = sim::swarm::Swarm::current().chance("join_first", 0.5);
+    let c = Arc::new(Shared::new("counter", 0u64));
+    let c2 = c.clone();
+    let b = spawn("b", move || c2.with_mut(|v| *v += 1));
+    let b = if joined {
+        b.join();
+        None
+    } else {
+        Some(b)
+    };
+    c.with_mut(|v| *v += 1);
+    if let Some(b) = b {
+        b.join();
+    }
+}
+
+#[test]
+fn the_detector_state_is_per_execution_and_deterministic() {
+    let test = "cell_races::the_detector_state_is_per_execution_and_deterministic";
+    let cfg = RunConfig {
+        keep_failures: 200,
+        ..config(13, 200, SchedulerSpec::Random, test)
+    };
+    let (report, mismatches) = sim::check_determinism(&cfg, sometimes_joined);
+    assert!(mismatches.is_empty(), "{}", mismatches[0]);
+    let racing: Vec<u64> = (0..200)
+        .filter(|&i| {
+            let seed = sim::exec_seed(cfg.base_seed, i);
+            !sim::swarm::Swarm::from_seed(seed).chance("join_first", 0.5)
+        })
+        .collect();
+    let failed: Vec<u64> = report.failures.iter().map(|f| f.index).collect();
+    println!("{} of 200 executions race and fail", failed.len());
+    assert!(!racing.is_empty() && racing.len() < 200);
+    assert_eq!(
+        failed, racing,
+        "exactly the executions that skip the join fail"
+    );
+    assert!(report
+        .failures
+        .iter()
+        .all(|f| f.kind == FailureKind::DataRace));
+}
