@@ -53,7 +53,8 @@ pub enum Command {
         #[arg(long)]
         trace_out: Option<PathBuf>,
     },
-    /// Decode and validate a go1.21 trace file, one event per line (exit 0 valid, 1 invalid, 2 unreadable).
+    /// Decode and validate a go1.21 or go1.22 trace file (picked from its header), one event per
+    /// line in Go's rendering (exit 0 valid, 1 invalid, 2 unreadable or unsupported version).
     Dump { file: PathBuf },
     /// How hard is a bug to find: executions to first failure per scheduler over many seeds.
     Hunt(crate::hunt::HuntArgs),
@@ -276,6 +277,37 @@ fn cmd_dump(file: &Path) -> ExitCode {
         Ok(b) => b,
         Err(e) => return usage(&format!("cannot read {}: {e}", file.display())),
     };
+    match tracer::wire::version::sniff(&bytes) {
+        Ok(22) => dump_go122(&bytes),
+        Ok(21) | Err(_) => dump_go121(&bytes),
+        Ok(v) => usage(&tracer::wire::version::unsupported(v)),
+    }
+}
+
+/// go1.22: Go's reader and `testtrace.Validator` (events as `Event.String`), then the
+/// structural checks.
+fn dump_go122(bytes: &[u8]) -> ExitCode {
+    use std::io::Write;
+    use tracer::go122::wire;
+    let v = wire::read_and_validate(bytes, true);
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(v.text.as_bytes());
+    let mut valid = v.error.is_none();
+    if let Some(e) = &v.error {
+        let _ = writeln!(out, "FAIL: {e}");
+    }
+    for violation in wire::check::check(bytes) {
+        let _ = writeln!(out, "FAIL: {violation}");
+        valid = false;
+    }
+    if valid {
+        let _ = writeln!(out, "PASS");
+    }
+    ExitCode::from(u8::from(!valid))
+}
+
+/// go1.21: Go's parser (events as `ev.String()`), then the structural checks.
+fn dump_go121(bytes: &[u8]) -> ExitCode {
     use tracer::wire;
     let parsed = wire::parse(&bytes);
     if let Ok(t) = &parsed {

@@ -19,6 +19,7 @@ pub mod cpu;
 pub mod emit;
 pub mod flush;
 pub mod ghost;
+pub mod go122;
 pub mod locks;
 pub mod reader;
 pub mod stack;
