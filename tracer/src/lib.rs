@@ -18,6 +18,7 @@ pub mod control;
 pub mod cpu;
 pub mod emit;
 pub mod flush;
+pub mod fuzz;
 pub mod ghost;
 pub mod go122;
 pub mod locks;

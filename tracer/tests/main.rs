@@ -19,6 +19,7 @@ mod util;
 mod checks;
 mod encoder;
 mod go122_cases;
+mod go122_fuzz;
 mod go122_golden;
 mod golden;
 mod hand_built;

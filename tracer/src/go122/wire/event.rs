@@ -31,7 +31,7 @@ pub struct BaseEvent<'a> {
 impl BaseEvent<'_> {
     /// Index of the first extra argument, past the spec's (`extra`).
     pub fn extra_at(&self) -> usize {
-        ev::spec(self.typ).map_or(0, |s| s.args.len().saturating_sub(1))
+        ev::spec(self.typ).map_or(0, |s| s.args.len().saturating_sub(1).min(3))
     }
 }
 

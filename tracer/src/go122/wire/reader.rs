@@ -73,7 +73,7 @@ impl<'a> Reader<'a> {
         e.validate_table_ids().map_err(Error::whole)?;
         let mut e = e;
         if e.base.time <= self.last_ts {
-            e.base.time = self.last_ts + 1;
+            e.base.time = self.last_ts.wrapping_add(1);
         }
         self.last_ts = e.base.time;
         Ok(Some(e))
