@@ -10,7 +10,7 @@ cd "$top"
 cargo build --release -q -p scenarios
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-WIRE_TRACE_DIR_122=$out cargo test -q -p tracer --test main go122_hand_built_traces_are_written > /dev/null
+WIRE_TRACE_DIR_122=$out cargo test -q -p tracer --test main traces_are_written_for_the_oracle > /dev/null
 pass=0; fail=0
 failed() { fail=$((fail + 1)); echo "FAIL $*"; }
 for f in "$out"/*.trace; do
@@ -32,7 +32,7 @@ echo "go-conformance go1.22 oracle: $pass passed, $fail failed"
 # go tool trace: open each valid trace on a loopback port and fetch the main pages.
 tool=$(ls "$goroot"/pkg/tool/*/trace 2> /dev/null | head -n 1)
 opened=0
-for f in "$out/valid.trace" "$traces"/go1.22-*.trace; do
+for f in "$out/valid.trace" "$out"/synth-*.trace "$traces"/go1.22-*.trace; do
   log="$out/tool.log"; : > "$log"
   BROWSER=true timeout 60 "$tool" -http=127.0.0.1:0 "$f" 2> "$log" &
   pid=$!

@@ -2,9 +2,10 @@
 # Go conformance, judged by Go's own readers (installs Go 1.21 and 1.22 from Debian's packages
 # through ../shared/tools/go-trace-oracle/install-go.sh when missing):
 #  go1.21: traces written by `tracesim run` (5 seeds of each scenario) must PASS Go's parser.
-#  go1.22: the hand-built traces of tracer/tests/go122_traces.rs (written with the go1.22
-#          encoder) must get the oracle's expected verdict (PASS, or Go's first error line), and
-#          `tracesim dump` must print the same events as the oracle; the valid ones and Go's own
+#  go1.22: the hand-built traces of tracer/tests/go122_traces.rs and the random schedules of
+#          go122_synth.rs (both written with the go1.22 encoder) must get the oracle's expected
+#          verdict (PASS, or Go's first error line), and `tracesim dump` must print the same
+#          events as the oracle; the valid ones and Go's own
 #          go1.22 traces must open in go1.22's `go tool trace` (127.0.0.1, bounded time), whose
 #          main pages must answer 200 with no panic.
 # Exit 0 when everything passes; 1 when something fails; 2 when the oracle cannot run.

@@ -17,6 +17,7 @@ fn corpus() -> Vec<Vec<u8>> {
         crate::traces::features_trace(),
     ];
     out.extend(error_traces().into_iter().map(|(_, data, _)| data));
+    out.push(crate::go122_synth::synth_trace(5, 3, 2, 60));
     for name in [
         "go1.21-tiny-p1",
         "go1.21-gotest",

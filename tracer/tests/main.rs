@@ -21,6 +21,7 @@ mod encoder;
 mod go122_cases;
 mod go122_fuzz;
 mod go122_golden;
+mod go122_synth;
 mod golden;
 mod hand_built;
 mod malformed;
