@@ -55,7 +55,12 @@ pub enum Command {
     },
     /// Decode and validate a go1.21 or go1.22 trace file (picked from its header), one event per
     /// line in Go's rendering (exit 0 valid, 1 invalid, 2 unreadable or unsupported version).
-    Dump { file: PathBuf },
+    Dump {
+        file: PathBuf,
+        /// Print only the verdict (PASS or FAIL lines), not the events.
+        #[arg(short, long)]
+        quiet: bool,
+    },
     /// How hard is a bug to find: executions to first failure per scheduler over many seeds.
     Hunt(crate::hunt::HuntArgs),
     /// List scenarios and variants.
@@ -272,24 +277,24 @@ fn cmd_replay(
     ExitCode::from(u8::from(res.failure.is_some()))
 }
 
-fn cmd_dump(file: &Path) -> ExitCode {
+fn cmd_dump(file: &Path, quiet: bool) -> ExitCode {
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => return usage(&format!("cannot read {}: {e}", file.display())),
     };
     match tracer::wire::version::sniff(&bytes) {
-        Ok(22) => dump_go122(&bytes),
-        Ok(21) | Err(_) => dump_go121(&bytes),
+        Ok(22) => dump_go122(&bytes, quiet),
+        Ok(21) | Err(_) => dump_go121(&bytes, quiet),
         Ok(v) => usage(&tracer::wire::version::unsupported(v)),
     }
 }
 
 /// go1.22: Go's reader and `testtrace.Validator` (events as `Event.String`), then the
 /// structural checks.
-fn dump_go122(bytes: &[u8]) -> ExitCode {
+fn dump_go122(bytes: &[u8], quiet: bool) -> ExitCode {
     use std::io::Write;
     use tracer::go122::wire;
-    let v = wire::read_and_validate(bytes, true);
+    let v = wire::read_and_validate(bytes, !quiet);
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(v.text.as_bytes());
     let mut valid = v.error.is_none();
@@ -307,10 +312,10 @@ fn dump_go122(bytes: &[u8]) -> ExitCode {
 }
 
 /// go1.21: Go's parser (events as `ev.String()`), then the structural checks.
-fn dump_go121(bytes: &[u8]) -> ExitCode {
+fn dump_go121(bytes: &[u8], quiet: bool) -> ExitCode {
     use tracer::wire;
     let parsed = wire::parse(&bytes);
-    if let Ok(t) = &parsed {
+    if let (Ok(t), false) = (&parsed, quiet) {
         print!("{}", wire::dump::events_text(t, false));
     }
     let mut valid = parsed.is_ok();
@@ -372,7 +377,7 @@ pub fn main(cli: Cli) -> ExitCode {
             scheduler,
             trace_out,
         } => cmd_replay(&target, scenario, variant, scheduler, trace_out),
-        Command::Dump { file } => cmd_dump(&file),
+        Command::Dump { file, quiet } => cmd_dump(&file, quiet),
         Command::Hunt(args) => crate::hunt::cmd_hunt(args),
         Command::List => cmd_list(),
     }
