@@ -314,7 +314,7 @@ fn dump_go122(bytes: &[u8], quiet: bool) -> ExitCode {
 /// go1.21: Go's parser (events as `ev.String()`), then the structural checks.
 fn dump_go121(bytes: &[u8], quiet: bool) -> ExitCode {
     use tracer::wire;
-    let parsed = wire::parse(&bytes);
+    let parsed = wire::parse(bytes);
     if let (Ok(t), false) = (&parsed, quiet) {
         print!("{}", wire::dump::events_text(t, false));
     }
@@ -322,7 +322,7 @@ fn dump_go121(bytes: &[u8], quiet: bool) -> ExitCode {
     if let Err(e) = &parsed {
         println!("FAIL: {e}");
     }
-    match wire::check::check_bytes(&bytes) {
+    match wire::check::check_bytes(bytes) {
         Ok(vs) => {
             for v in &vs {
                 println!("FAIL: {v}");

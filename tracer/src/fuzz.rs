@@ -20,7 +20,7 @@ impl Rng {
     }
 
     /// The next 64 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -30,7 +30,7 @@ impl Rng {
 
     /// A number in `0..n` (`n > 0`).
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        (self.next_u64() % n.max(1) as u64) as usize
     }
 }
 
@@ -57,12 +57,12 @@ fn mutate_once(rng: &mut Rng, data: &mut Vec<u8>, other: &[u8]) {
     let at = at.min(data.len());
     match rng.below(9) {
         0 if at < data.len() => data[at] ^= 1 << rng.below(8),
-        1 if at < data.len() => data[at] = rng.next() as u8,
+        1 if at < data.len() => data[at] = rng.next_u64() as u8,
         2 => {
             let v = INTERESTING[rng.below(INTERESTING.len())];
             data.splice(at..(at + v.len()).min(data.len()), v.iter().copied());
         }
-        3 => data.insert(at, rng.next() as u8),
+        3 => data.insert(at, rng.next_u64() as u8),
         4 => {
             let end = (at + 1 + rng.below(32)).min(data.len());
             data.drain(at..end);

@@ -163,7 +163,7 @@ impl Synth {
                     g,
                     stack: 1,
                 });
-                let v = self.rng.next() >> 40;
+                let v = self.rng.next_u64() >> 40;
                 self.ev(i, EV_HEAP_ALLOC, &[v]);
             }
             _ => self.ev(i, EV_USER_LOG, &[0, 9, 10, 1]),

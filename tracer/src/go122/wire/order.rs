@@ -226,7 +226,7 @@ impl<'a> Ordering<'a> {
             st.new.p = pid;
         }
         if status == PROC_SYSCALL_ABANDONED && old == PROC_STATE_RUNNING {
-            let owner = self.ms.iter().filter(|(_, ms)| ms.p == pid).last();
+            let owner = self.ms.iter().rev().find(|(_, ms)| ms.p == pid);
             let Some((&mid, ms)) = owner else {
                 let msg = "failed to find sched context for proc {pid} that's about to be stolen";
                 return Err(msg.replace("{pid}", &pid.to_string()));

@@ -52,11 +52,6 @@ impl Validator {
             Kind::StateTransition => self.transition(&mut errs, e),
             Kind::RangeBegin | Kind::RangeActive | Kind::RangeEnd => self.range(&mut errs, e),
             Kind::TaskBegin | Kind::TaskEnd => self.task(&mut errs, e),
-            Kind::Log | Kind::RegionBegin | Kind::RegionEnd => {
-                if e.kind() == Kind::Log && e.log().is_none() {
-                    errs.push("expected id in string table".into());
-                }
-            }
             _ => {}
         }
         if errs.is_empty() {
