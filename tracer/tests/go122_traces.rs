@@ -6,20 +6,9 @@ use tracer::go122::wire::enc::{self, CpuSample, NO_M};
 use tracer::go122::wire::ev::*;
 use tracer::wire::Frame;
 
-/// `shared/` beside the repository: `../shared` for /work/main, `../../shared` for a worktree
-/// under /work/wt.
-pub fn shared(rel: &str) -> std::path::PathBuf {
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let found = [repo.join("../shared"), repo.join("../../shared")]
-        .into_iter()
-        .find(|p| p.join("go-traces").is_dir());
-    found.unwrap_or_else(|| repo.join("../shared")).join(rel)
-}
-
 /// A file of `shared/go-traces/`.
 pub fn go_trace(name: &str) -> Vec<u8> {
-    let path = shared("go-traces").join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    crate::util::read(name)
 }
 
 /// Go's frequency on amd64 Linux: nanotime/64, i.e. 15 625 000 ticks per second.
