@@ -139,6 +139,23 @@ pub fn error_traces() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     batch(&mut two_freq, 1, NO_M, 0, |o| enc::frequency(o, FREQ));
     let mut out_of_order = valid_trace();
     batch(&mut out_of_order, 1, 3, 5000, running);
+    let mut lost_stack = Vec::new();
+    enc::header(&mut lost_stack);
+    batch(&mut lost_stack, 1, 1, 1000, running);
+    batch(&mut lost_stack, 1, NO_M, 0, |o| {
+        enc::cpu_samples_begin(o);
+        enc::cpu_sample(
+            o,
+            &CpuSample {
+                ts: 1001,
+                m: 1,
+                p: 0,
+                g: 1,
+                stack: 77,
+            },
+        );
+    });
+    tables(&mut lost_stack, 1);
     let mut truncated = valid_trace();
     truncated.truncate(truncated.len() - 3);
     vec![
@@ -149,6 +166,11 @@ pub fn error_traces() -> Vec<(&'static str, Vec<u8>, &'static str)> {
             "found multiple frequency events",
         ),
         ("generation-back", out_of_order, "generations out of order"),
+        (
+            "cpu-sample-stack-not-dumped",
+            lost_stack,
+            "panic: expected id 77 in trace.stack table",
+        ),
         (
             "truncated",
             truncated,

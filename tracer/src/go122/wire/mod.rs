@@ -72,7 +72,9 @@ pub fn read_and_validate(data: &[u8], render: bool) -> Verdict {
             Ok(None) => return v,
             Ok(Some(e)) => {
                 v.events += 1;
-                if render {
+                // Go's `Event.String` panics on a stack missing from the table, so such an
+                // event is never logged; the validator then reports it.
+                if render && stacks_exist(&e) {
                     dump::write_event(&mut v.text, &e);
                 }
                 if let Err(msg) = val.event(&e) {
@@ -86,6 +88,14 @@ pub fn read_and_validate(data: &[u8], render: bool) -> Verdict {
             }
         }
     }
+}
+
+fn stacks_exist(e: &Event<'_>) -> bool {
+    let t = e.transition().and_then(|t| t.stack);
+    [e.stack(), t]
+        .into_iter()
+        .flatten()
+        .all(|id| e.table.stacks.get(id).is_some())
 }
 
 /// Every event of a valid trace, or the first error (reader or validator).
