@@ -129,8 +129,8 @@ pub fn error_traces() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         out
     };
     let running = |o: &mut Vec<u8>| {
-        enc::event(o, EV_PROC_STATUS, 1, &[0, PROC_RUNNING]);
-        enc::event(o, EV_GO_STATUS, 1, &[1, 1, GO_RUNNING]);
+        enc::proc_status(o, 1, 0, PROC_RUNNING);
+        enc::go_status(o, 1, 1, 1, GO_RUNNING);
     };
     let mut no_freq = Vec::new();
     enc::header(&mut no_freq);

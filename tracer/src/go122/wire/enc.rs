@@ -72,6 +72,18 @@ pub fn event(out: &mut Vec<u8>, typ: u8, dt: u64, args: &[u64]) {
     }
 }
 
+/// Appends a `ProcStatus` (`traceLocker.ProcStatus`): a P's status the first time it is
+/// mentioned in a generation (`PROC_RUNNING`, `PROC_IDLE`, `PROC_SYSCALL`, …).
+pub fn proc_status(out: &mut Vec<u8>, dt: u64, p: u64, status: u64) {
+    event(out, EV_PROC_STATUS, dt, &[p, status]);
+}
+
+/// Appends a `GoStatus` (`traceLocker.GoroutineStatus`): a goroutine's status the first time it
+/// is mentioned in a generation, with the M it runs on (or [`NO_M`]).
+pub fn go_status(out: &mut Vec<u8>, dt: u64, g: u64, m: u64, status: u64) {
+    event(out, EV_GO_STATUS, dt, &[g, m, status]);
+}
+
 /// Appends the `EvStacks` byte that opens a stack batch.
 pub fn stacks_begin(out: &mut Vec<u8>) {
     out.push(EV_STACKS);
