@@ -21,6 +21,7 @@ pub mod graph;
 mod hook;
 pub mod native;
 pub mod rank;
+pub mod record;
 pub mod result;
 pub mod runner;
 pub mod sched;

@@ -32,6 +32,7 @@ impl World {
     /// Stops the world: waits until no actor holds a P.
     #[track_caller]
     pub fn stop(&self) -> StwGuard<'_> {
+        sim::record::note("stopTheWorld");
         StwGuard(self.lock.write())
     }
 
