@@ -59,6 +59,8 @@ pub enum Command {
     Hunt(crate::hunt::HuntArgs),
     /// List scenarios and variants.
     List,
+    /// Shrink a saved failure's schedule; writes FILE.shrunk.json beside it.
+    Shrink(crate::shrink_cmd::ShrinkArgs),
 }
 
 pub(crate) fn parse_variant(s: &str) -> Result<Variant, String> {
@@ -162,7 +164,7 @@ fn cmd_run(
     ExitCode::from(u8::from(report.failure_count > 0))
 }
 
-fn load_failure(path: &str) -> Result<(Failure, Scenario, Variant), String> {
+pub(crate) fn load_failure(path: &str) -> Result<(Failure, Scenario, Variant), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
     let v: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{path} is not a failure file: {e}"))?;
@@ -343,5 +345,6 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Dump { file } => cmd_dump(&file),
         Command::Hunt(args) => crate::hunt::cmd_hunt(args),
         Command::List => cmd_list(),
+        Command::Shrink(args) => crate::shrink_cmd::cmd_shrink(args),
     }
 }

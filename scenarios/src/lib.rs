@@ -16,6 +16,8 @@ pub mod hunt;
 pub mod knobs;
 pub mod save;
 pub mod shard;
+pub mod shrink_cmd;
+pub mod shrinking;
 pub mod status;
 pub mod stress;
 pub mod stress_args;

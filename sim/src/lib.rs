@@ -26,6 +26,8 @@ pub mod result;
 pub mod runner;
 pub mod sched;
 pub mod seed;
+pub mod shrink;
+pub mod signature;
 pub mod swarm;
 pub mod sync;
 pub mod thread;
