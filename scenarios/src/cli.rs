@@ -52,6 +52,12 @@ pub enum Command {
         scheduler: Option<SchedulerSpec>,
         #[arg(long)]
         trace_out: Option<PathBuf>,
+        /// Print the interleaving in columns (the shrunk schedule FILE.shrunk.json if it exists).
+        #[arg(long)]
+        explain: bool,
+        /// Write the timeline to PATH.json (Chrome trace-event format) and PATH.html.
+        #[arg(long, value_name = "PATH")]
+        timeline: Option<PathBuf>,
     },
     /// Decode and validate a go1.21 trace file, one event per line (exit 0 valid, 1 invalid, 2 unreadable).
     Dump { file: PathBuf },
@@ -242,7 +248,9 @@ fn cmd_replay(
     variant: Option<Variant>,
     sched: Option<SchedulerSpec>,
     out: Option<PathBuf>,
+    view: crate::explain_cmd::View,
 ) -> ExitCode {
+    let target = &view.target(target);
     let t = match if target.ends_with(".json") {
         replay_file(target)
     } else {
@@ -252,6 +260,7 @@ fn cmd_replay(
         Err(code) => return code,
     };
     let cfg = run_config(t.scenario, t.variant, t.base, 1, t.scheduler);
+    view.begin();
     let res = sim::run_single(
         &cfg,
         t.seed,
@@ -259,6 +268,9 @@ fn cmd_replay(
         t.decisions,
         body(t.scenario, t.variant),
     );
+    if let Err(code) = view.end(&res) {
+        return code;
+    }
     match &res.failure {
         Some(f) => println!("{f}"),
         None => println!(
@@ -341,7 +353,12 @@ pub fn main(cli: Cli) -> ExitCode {
             variant,
             scheduler,
             trace_out,
-        } => cmd_replay(&target, scenario, variant, scheduler, trace_out),
+            explain,
+            timeline,
+        } => {
+            let view = crate::explain_cmd::View { explain, timeline };
+            cmd_replay(&target, scenario, variant, scheduler, trace_out, view)
+        }
         Command::Dump { file } => cmd_dump(&file),
         Command::Hunt(args) => crate::hunt::cmd_hunt(args),
         Command::List => cmd_list(),

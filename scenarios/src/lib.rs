@@ -12,6 +12,8 @@ pub mod board;
 pub mod body;
 pub mod cli;
 pub mod corpus;
+pub mod explain;
+pub mod explain_cmd;
 pub mod hunt;
 pub mod knobs;
 pub mod save;
@@ -22,6 +24,8 @@ pub mod status;
 pub mod stress;
 pub mod stress_args;
 pub mod summary;
+pub mod timeline;
+pub mod timeline_html;
 
 use sim::{RunConfig, SchedulerSpec};
 use tracer::Variant;

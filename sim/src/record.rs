@@ -42,6 +42,8 @@ pub enum What {
     Yield,
     /// Entered a named function of the code under test (Go's `traceFlush`, `readTrace0`).
     Enter(&'static str),
+    /// Left it.
+    Exit(&'static str),
     /// A protocol step the code under test named ("stopTheWorld").
     Note(String),
     /// Wrote a Go trace event (its name, as Go's parser prints it).
@@ -256,11 +258,10 @@ pub fn frame(name: &'static str) -> Frame {
 impl Drop for Frame {
     fn drop(&mut self) {
         if let Some(t) = self.task {
-            FRAMES.with(|f| {
-                if let Some(s) = f.borrow_mut().get_mut(t) {
-                    s.pop();
-                }
-            });
+            let name = FRAMES.with(|f| f.borrow_mut().get_mut(t).and_then(Vec::pop));
+            if let (Some(name), true) = (name, on()) {
+                push_for(t, What::Exit(name));
+            }
         }
     }
 }
