@@ -89,10 +89,10 @@ pub fn build(rec: &Recording) -> Timeline {
             } => {
                 let label = event_text(rec, e).unwrap_or_default();
                 let stw = std::mem::take(&mut stw_next[i]) && !shared;
-                let (name, cat) = if stw {
-                    ("stopTheWorld".to_string(), "stw")
-                } else {
-                    (label, "lock")
+                let (name, cat) = match (stw, shared) {
+                    (true, _) => ("stopTheWorld".to_string(), "stw"),
+                    (false, true) => (label, "shared"),
+                    (false, false) => (label, "lock"),
                 };
                 let key = format!("lock {raw}");
                 o.push((key, name, cat, t));

@@ -12,7 +12,7 @@ use std::fmt::Write;
 const LABEL_W: f64 = 150.0;
 const PLOT_W: f64 = 1050.0;
 const LANE_H: f64 = 9.0;
-const ROW_H: f64 = 4.0 * LANE_H + 8.0;
+const ROW_H: f64 = 5.0 * LANE_H + 8.0;
 const TOP: f64 = 24.0;
 
 /// Escapes text for HTML and SVG.
@@ -28,10 +28,11 @@ fn lane(cat: &str) -> (f64, &'static str) {
         "func" => (0.0, "#9ecae1"),
         "lock" => (1.0, "#fdae6b"),
         "stw" => (1.0, "#9467bd"),
-        "park" => (2.0, "#bdbdbd"),
-        "failure" => (3.0, "#d62728"),
-        "trace event" => (3.0, "#31a354"),
-        _ => (3.0, "#636363"),
+        "shared" => (2.0, "#c7e9c0"),
+        "park" => (3.0, "#bdbdbd"),
+        "failure" => (4.0, "#d62728"),
+        "trace event" => (4.0, "#31a354"),
+        _ => (4.0, "#636363"),
     }
 }
 
@@ -94,7 +95,7 @@ pub fn page(tl: &Timeline, failure: Option<&Failure>) -> String {
     });
     let text = failure.map_or(String::new(), |f| esc(&f.to_string()));
     format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>tracesim timeline: {t}</title></head>\n<body style=\"font-family:sans-serif\">\n<h3>tracesim timeline: {t}</h3>\n<p>one row per simulated thread; x: scheduling steps 0..{end:.0}. Lanes: functions (blue), locks (orange; stop-the-world purple), parks (grey), events (green ticks; the failing check red).</p>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{height:.0}\">{rows}{fail}</svg>\n<pre>{text}</pre>\n{SCRIPT}\n</body></html>\n",
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>tracesim timeline: {t}</title></head>\n<body style=\"font-family:sans-serif\">\n<h3>tracesim timeline: {t}</h3>\n<p>one row per simulated thread; x: scheduling steps 0..{end:.0}. Lanes, top to bottom: functions (blue), runtime locks (orange; stop-the-world purple), holding a P (light green), parks (grey), events (green ticks; wake-ups and others grey; the failing check red). Hover for names.</p>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{height:.0}\">{rows}{fail}</svg>\n<pre>{text}</pre>\n{SCRIPT}\n</body></html>\n",
         t = esc(&title),
         end = tl.end,
         w = LABEL_W + PLOT_W + 10.0,

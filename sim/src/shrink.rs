@@ -1,6 +1,8 @@
 //! Schedule shrinking: delta debugging over a failure's recorded decision list.
 //!
-//! The schedule is seen as segments (thread t runs n steps). Candidates drop chunks of segments
+//! The schedule is seen as segments (thread t runs n steps). Candidates make segments calm (not
+//! entered by preemption: first every segment after the fewest leading ones that keep the
+//! failure, found by binary search, then one segment at a time), drop chunks of segments
 //! (halves, quarters, … single segments: a dropped tail lets the running thread go on without
 //! preemption to the end, a dropped middle moves a context switch later) and merge a thread's
 //! later segment into an earlier one (drops the preemption between them). Each candidate is
@@ -98,15 +100,16 @@ impl Search<'_> {
         self.exhausted.is_some()
     }
 
-    /// Replays `segments`; the trial if it failed with the original's signature.
-    fn run(&mut self, segments: Vec<(u32, u32)>) -> Option<Trial> {
+    /// Replays `segments` (none entered by preemption where `calm`); the trial if it failed
+    /// with the original's signature.
+    fn run(&mut self, segments: Vec<(u32, u32)>, calm: Vec<bool>) -> Option<Trial> {
         self.replays += 1;
         let counts = Rc::new(RefCell::new(Counts::default()));
-        guided::set_next(Guided::new(segments, counts.clone()));
+        guided::set_next(Guided::new(segments, calm, counts.clone()));
         let o = self.original;
         let res = run_single_body(self.cfg, o.exec_seed, o.index, None, self.body.clone());
         let failure = res.failure.filter(|f| signature(f) == self.sig)?;
-        let c = *counts.borrow();
+        let c = counts.borrow().clone();
         let shape = Shape {
             steps: res.steps,
             switches: c.switches,
@@ -115,17 +118,67 @@ impl Search<'_> {
         Some(Trial { failure, shape })
     }
 
-    /// Tries `segments`; replaces `best` if the trial is better.
-    fn attempt(&mut self, best: &mut Trial, segments: Vec<(u32, u32)>) -> bool {
+    /// Tries `segments` with `calm`; replaces `best` if the trial is better.
+    fn attempt_calm(
+        &mut self,
+        best: &mut Trial,
+        segments: Vec<(u32, u32)>,
+        calm: Vec<bool>,
+    ) -> bool {
         if self.out_of_budget() {
             return false;
         }
-        match self.run(segments) {
+        match self.run(segments, calm) {
             Some(t) if t.shape.better_than(best.shape) => {
                 *best = t;
                 true
             }
             _ => false,
+        }
+    }
+
+    /// Tries `segments`; replaces `best` if the trial is better.
+    fn attempt(&mut self, best: &mut Trial, segments: Vec<(u32, u32)>) -> bool {
+        self.attempt_calm(best, segments, Vec::new())
+    }
+}
+
+/// Calm from segment `m` on: no preemption after the first `m` segments.
+fn calm_from(len: usize, m: usize) -> Vec<bool> {
+    (0..len).map(|j| j >= m).collect()
+}
+
+/// Finds the fewest leading segments whose preemptions keep the failure (binary search: calm
+/// from the end changes nothing) and tries that schedule.
+fn calm_tail(s: &mut Search<'_>, best: &mut Trial) -> bool {
+    let segs = guided::segments(&best.failure.decisions);
+    let (mut lo, mut hi) = (0, segs.len());
+    while lo < hi && !s.out_of_budget() {
+        let mid = (lo + hi) / 2;
+        if s.run(segs.clone(), calm_from(segs.len(), mid)).is_some() {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    s.attempt_calm(best, segs.clone(), calm_from(segs.len(), hi))
+}
+
+/// One pass of single calm segments: each switch in turn is not taken by preemption.
+fn calm_each(s: &mut Search<'_>, best: &mut Trial) -> bool {
+    let mut progress = false;
+    let mut j = 1;
+    loop {
+        let segs = guided::segments(&best.failure.decisions);
+        if j >= segs.len() || s.out_of_budget() {
+            return progress;
+        }
+        let mut calm = vec![false; segs.len()];
+        calm[j] = true;
+        if s.attempt_calm(best, segs, calm) {
+            progress = true;
+        } else {
+            j += 1;
         }
     }
 }
@@ -198,7 +251,7 @@ pub fn shrink<F: Fn() + Send + Sync + 'static>(
         replays: 0,
         exhausted: None,
     };
-    let mut best = s.run(guided::segments(&original.decisions)).ok_or_else(|| {
+    let mut best = s.run(guided::segments(&original.decisions), Vec::new()).ok_or_else(|| {
         format!(
             "the recorded schedule does not replay to its failure ({}): the code changed since the recording",
             s.sig
@@ -206,9 +259,11 @@ pub fn shrink<F: Fn() + Send + Sync + 'static>(
     })?;
     let before = best.shape;
     while !s.out_of_budget() {
+        let calmed = calm_tail(&mut s, &mut best);
         let dropped = drop_chunks(&mut s, &mut best);
+        let each = calm_each(&mut s, &mut best);
         let merged = merge_segments(&mut s, &mut best);
-        if !dropped && !merged {
+        if !calmed && !dropped && !each && !merged {
             break;
         }
     }

@@ -47,7 +47,8 @@ fn rank_pair(message: &str) -> Option<String> {
     Some(format!("{new} after {prev}"))
 }
 
-/// The first line without sites, digit runs as `#`, at most [`HEAD_CHARS`] characters.
+/// The first line without sites, digit runs as `#`, at most [`HEAD_CHARS`] characters (cut at
+/// a word).
 fn head(message: &str) -> String {
     let first = message.lines().next().unwrap_or_default();
     let words: Vec<&str> = first
@@ -67,8 +68,13 @@ fn head(message: &str) -> String {
             in_digits = false;
         }
     }
-    let out = out.trim_end_matches([',', ':', ' ']).to_string();
-    out.chars().take(HEAD_CHARS).collect()
+    if out.chars().count() > HEAD_CHARS {
+        let cut: String = out.chars().take(HEAD_CHARS).collect();
+        out = cut
+            .rsplit_once(' ')
+            .map_or(cut.clone(), |(a, _)| a.to_string());
+    }
+    out.trim_end_matches([',', ':', ' ']).to_string()
 }
 
 #[cfg(test)]

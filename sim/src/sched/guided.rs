@@ -1,6 +1,9 @@
 //! The guided scheduler of the shrinker: follows a schedule given as segments (run thread t
 //! for n steps, then the next segment), leniently. A segment whose thread is not runnable is
-//! skipped (the candidate moved a switch where it no longer fits); past the last segment, the
+//! skipped (the candidate moved a switch where it no longer fits). A segment marked calm is not
+//! entered by preemption: the running thread goes on until it blocks, finishes or yields, and
+//! the segment's thread runs then (so a candidate drops a preemption without turning the
+//! forced switches after it into new preemptions). Past the last segment, the
 //! running thread keeps running until it blocks, finishes or yields (no preemption), then the
 //! next runnable thread in id order runs. It counts context switches and preemptions (a switch
 //! away from a thread that could have gone on: runnable and not yielding).
@@ -10,7 +13,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 /// What a guided execution did to its threads.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
     pub switches: u64,
     pub preemptions: u64,
@@ -19,6 +22,7 @@ pub struct Counts {
 /// See the module docs.
 pub(crate) struct Guided {
     segments: Vec<(u32, u32)>,
+    calm: Vec<bool>,
     next: usize,
     left: u32,
     last: Option<usize>,
@@ -26,9 +30,14 @@ pub(crate) struct Guided {
 }
 
 impl Guided {
-    pub(crate) fn new(segments: Vec<(u32, u32)>, counts: Rc<RefCell<Counts>>) -> Self {
+    pub(crate) fn new(
+        segments: Vec<(u32, u32)>,
+        calm: Vec<bool>,
+        counts: Rc<RefCell<Counts>>,
+    ) -> Self {
         Self {
             segments,
+            calm,
             next: 0,
             left: 0,
             last: None,
@@ -36,8 +45,9 @@ impl Guided {
         }
     }
 
-    /// The thread the segments name for this step, if any still fits.
-    fn from_segments(&mut self, runnable: &[usize]) -> Option<usize> {
+    /// The thread the segments name for this step, if any still fits; a calm segment waits
+    /// while `keep` (the running thread, if it could go on) runs.
+    fn from_segments(&mut self, runnable: &[usize], keep: Option<usize>) -> Option<usize> {
         loop {
             if self.left == 0 {
                 let &(_, n) = self.segments.get(self.next)?;
@@ -46,11 +56,16 @@ impl Guided {
                 continue;
             }
             let t = self.segments[self.next - 1].0 as usize;
-            if runnable.contains(&t) {
-                self.left -= 1;
-                return Some(t);
+            if !runnable.contains(&t) {
+                self.left = 0;
+                continue;
             }
-            self.left = 0;
+            let calm = self.calm.get(self.next - 1).copied().unwrap_or(false);
+            if let (true, Some(k)) = (calm, keep.filter(|&k| k != t)) {
+                return Some(k);
+            }
+            self.left -= 1;
+            return Some(t);
         }
     }
 }
@@ -75,8 +90,9 @@ impl Strategy for Guided {
         yielding: bool,
         _step: u64,
     ) -> Result<usize, String> {
+        let keep = current.filter(|c| runnable.contains(c) && !yielding);
         let t = self
-            .from_segments(runnable)
+            .from_segments(runnable, keep)
             .unwrap_or_else(|| fallback(runnable, current, yielding));
         let mut c = self.counts.borrow_mut();
         if self.last.is_some_and(|l| l != t) {
