@@ -55,6 +55,9 @@ pub enum Command {
         /// Print the interleaving in columns (the shrunk schedule FILE.shrunk.json if it exists).
         #[arg(long)]
         explain: bool,
+        /// With --explain: every row, without folding long single-thread runs.
+        #[arg(long, requires = "explain")]
+        full: bool,
         /// Write the timeline to PATH.json (Chrome trace-event format) and PATH.html.
         #[arg(long, value_name = "PATH")]
         timeline: Option<PathBuf>,
@@ -354,9 +357,14 @@ pub fn main(cli: Cli) -> ExitCode {
             scheduler,
             trace_out,
             explain,
+            full,
             timeline,
         } => {
-            let view = crate::explain_cmd::View { explain, timeline };
+            let view = crate::explain_cmd::View {
+                explain,
+                full,
+                timeline,
+            };
             cmd_replay(&target, scenario, variant, scheduler, trace_out, view)
         }
         Command::Dump { file } => cmd_dump(&file),

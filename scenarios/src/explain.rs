@@ -155,8 +155,14 @@ fn rows(rec: &Recording, tasks: &[usize]) -> Vec<(u64, usize, String)> {
     out
 }
 
-/// Renders the view: header, one line group per row, the failing check at the bottom.
+/// Renders the view with long single-thread runs folded ([`crate::explain_fold`]).
 pub fn render(rec: &Recording, failure: Option<&Failure>) -> String {
+    render_with(rec, failure, true)
+}
+
+/// Renders the view: header, one line group per row (long single-thread runs folded if
+/// `fold`), the failing check at the bottom.
+pub fn render_with(rec: &Recording, failure: Option<&Failure>, fold: bool) -> String {
     let tasks = rec.tasks();
     let n = tasks.len().max(1);
     let col = (WIDTH - STEP_COL - n) / n;
@@ -168,7 +174,13 @@ pub fn render(rec: &Recording, failure: Option<&Failure>) -> String {
         "-".repeat(STEP_COL),
         vec!["-".repeat(col); n].join("+")
     ));
-    for (step, c, text) in rows(rec, &tasks) {
+    let rows = rows(rec, &tasks);
+    let rows = if fold {
+        crate::explain_fold::fold(rows)
+    } else {
+        rows
+    };
+    for (step, c, text) in rows {
         for (k, line) in wrap(&text, col).into_iter().enumerate() {
             let label = if k == 0 {
                 step.to_string()

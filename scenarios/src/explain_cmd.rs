@@ -12,6 +12,7 @@ use std::process::ExitCode;
 #[derive(Debug, Default)]
 pub struct View {
     pub explain: bool,
+    pub full: bool,
     pub timeline: Option<PathBuf>,
 }
 
@@ -47,7 +48,8 @@ impl View {
         }
         let rec = record::finish();
         if self.explain {
-            print!("{}", crate::explain::render(&rec, res.failure.as_ref()));
+            let view = crate::explain::render_with(&rec, res.failure.as_ref(), !self.full);
+            print!("{view}");
             println!();
         }
         if let Some(path) = &self.timeline {

@@ -15,6 +15,7 @@ pub mod corpus;
 pub mod crashseed;
 pub mod explain;
 pub mod explain_cmd;
+pub mod explain_fold;
 pub mod hunt;
 pub mod keep;
 pub mod knobs;

@@ -45,6 +45,13 @@ pub fn cmd_shrink(a: ShrinkArgs) -> ExitCode {
     match write_shrunk(&a.file, scenario, variant, &s) {
         Ok(p) => {
             println!("shrunk failure written to {}", p.display());
+            println!(
+                "see it: cargo run --release -p scenarios -- replay {} --explain --timeline {}",
+                p.display(),
+                p.display()
+                    .to_string()
+                    .replace(".shrunk.json", ".shrunk.timeline")
+            );
             println!("\n{}", s.failure);
             ExitCode::SUCCESS
         }

@@ -50,7 +50,8 @@ pub fn report(s: &Shrunk) -> String {
     )
 }
 
-/// Writes the shrunk failure beside `json`, with a replay line naming the new file.
+/// Writes the shrunk failure beside `json`. Its replay line stays the seed's (which replays the
+/// original schedule of the same failure); the file itself replays the shrunk one.
 pub fn write_shrunk(
     json: &Path,
     scenario: Scenario,
@@ -58,11 +59,6 @@ pub fn write_shrunk(
     s: &Shrunk,
 ) -> std::io::Result<PathBuf> {
     let path = shrunk_path(json);
-    let mut f = s.failure.clone();
-    f.replay = format!(
-        "cargo run --release -p scenarios -- replay {} --explain",
-        path.display()
-    );
-    std::fs::write(&path, save::failure_json(scenario, variant, &f))?;
+    std::fs::write(&path, save::failure_json(scenario, variant, &s.failure))?;
     Ok(path)
 }
