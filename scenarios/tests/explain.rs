@@ -45,8 +45,8 @@ fn shrunk(v: Variant, f: &Failure) -> Shrunk {
 #[test]
 fn every_canary_failure_shrinks_to_the_same_signature_with_no_more_steps_or_preemptions() {
     let mut table = vec![format!(
-        "{:<6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>8} {:>7}",
-        "", "steps", "", "switch", "", "preem", "", "replays", "explain"
+        "{:<6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>8} {:>8} {:>7}",
+        "", "steps", "", "switch", "", "preem", "", "replays", "ms", "explain"
     )];
     for (v, budget) in CANARIES {
         let f = canary(v, budget);
@@ -70,7 +70,7 @@ fn every_canary_failure_shrinks_to_the_same_signature_with_no_more_steps_or_pree
         );
         let lines = render(&rec, Some(&g)).lines().count();
         table.push(format!(
-            "{:<6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>8} {:>7}",
+            "{:<6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>8} {:>8.0} {:>7}",
             v.name(),
             s.before.steps,
             s.after.steps,
@@ -79,6 +79,7 @@ fn every_canary_failure_shrinks_to_the_same_signature_with_no_more_steps_or_pree
             s.before.preemptions,
             s.after.preemptions,
             s.replays,
+            s.elapsed.as_secs_f64() * 1000.0,
             lines
         ));
         println!(
