@@ -47,7 +47,7 @@ impl Guided {
 
     /// The thread the segments name for this step, if any still fits; a calm segment waits
     /// while `keep` (the running thread, if it could go on) runs.
-    fn from_segments(&mut self, runnable: &[usize], keep: Option<usize>) -> Option<usize> {
+    fn follow_segments(&mut self, runnable: &[usize], keep: Option<usize>) -> Option<usize> {
         loop {
             if self.left == 0 {
                 let &(_, n) = self.segments.get(self.next)?;
@@ -92,7 +92,7 @@ impl Strategy for Guided {
     ) -> Result<usize, String> {
         let keep = current.filter(|c| runnable.contains(c) && !yielding);
         let t = self
-            .from_segments(runnable, keep)
+            .follow_segments(runnable, keep)
             .unwrap_or_else(|| fallback(runnable, current, yielding));
         let mut c = self.counts.borrow_mut();
         if self.last.is_some_and(|l| l != t) {
