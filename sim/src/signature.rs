@@ -91,7 +91,7 @@ mod tests {
         );
         assert_eq!(
             signature_of(FailureKind::Deadlock, a),
-            "deadlock: self-deadlock: reader-# re-acquires trace (rank #) at which it already holds since"
+            "deadlock: self-deadlock: reader-# re-acquires trace (rank #) at which it already holds"
         );
         assert_ne!(
             signature_of(FailureKind::Deadlock, a),
