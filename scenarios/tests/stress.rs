@@ -156,6 +156,8 @@ fn stress_saves_every_failure_and_replay_of_the_file_reproduces_it() {
         "50",
         "--jobs",
         "2",
+        "--keep",
+        "50",
         "--out",
         d,
     ]);
