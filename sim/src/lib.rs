@@ -11,7 +11,10 @@
 //! - [`runner`]: runs executions and turns panics, deadlocks, livelocks, rank violations,
 //!   lock-order cycles and invariant failures into [`Failure`]s; replay; determinism check.
 //! - [`seed`], [`swarm`]: seed parsing and derivation; knobs drawn from the seed.
-//! - [`failure`]: the structured, serialisable failure and its report.
+//! - [`failure`]: the structured, serialisable failure and its report; [`signature`]: what
+//!   makes two failures the same bug.
+//! - [`shrink`]: delta debugging of a failure's schedule (with [`sched::guided`]);
+//!   [`record`]: the per-step event recorder behind the explain view and the timeline.
 
 mod ctx;
 pub mod determinism;
