@@ -49,3 +49,9 @@ impl World {
 
 /// A stopped world (`stopTheWorld` … `startTheWorld`); restarts it when dropped.
 pub struct StwGuard<'a>(#[allow(dead_code)] RwLockGuard<'a>);
+
+impl Drop for StwGuard<'_> {
+    fn drop(&mut self) {
+        sim::record::note("startTheWorld");
+    }
+}
