@@ -119,3 +119,18 @@ fn the_recorder_sees_named_ranked_locks_frames_and_the_failing_check() {
         "records nothing unless started"
     );
 }
+
+#[test]
+fn shrinking_stops_at_its_replay_budget_and_says_so() {
+    let cfg = config(3, 300, SchedulerSpec::Random, "shrink::budget");
+    let f = run(&cfg, busy_lost_update).failures.remove(0);
+    let budget = Budget {
+        replays: 4,
+        ..Budget::default()
+    };
+    let s = shrink(&cfg, &f, budget, busy_lost_update).expect("replays");
+    assert_eq!(s.replays, 4);
+    assert_eq!(s.exhausted.as_deref(), Some("replay budget of 4 spent"));
+    assert_eq!(signature(&s.failure), signature(&f));
+    assert!(s.after.steps <= s.before.steps && s.after.preemptions <= s.before.preemptions);
+}
