@@ -262,6 +262,7 @@ fn stress_bad_arguments_exit_2_before_running() {
         vec!["stress", "trace_stress", "--shard", "x"],
         vec!["stress", "trace_stress", "--jobs", "0"],
         vec!["stress", "trace_stress", "--executions", "0"],
+        vec!["stress", "trace_stress", "--keep", "0"],
         vec!["stress", "trace_stress", "--duration", "5q"],
         vec!["stress", "trace_stress", "--variant", "v9"],
         vec!["stress", "trace_stress", "--scheduler", "pct:9"],
