@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reader speed: `tracesim dump` against Go's own readers on the same large real traces, both
-# formats, one hyperfine run (STRESS.md §6.5).
+# formats, one hyperfine run (STRESS.md §6.6).
 #   go1.21: Go's canned stress_1_21_good ($GOROOT_1_21/src/internal/trace/testdata), read by the
 #           oracle's gotracedump (Go 1.21 internal/trace.Parse).
 #   go1.22: a trace of Go 1.22's own stress test program (internal/trace/v2/testdata/testprog/

@@ -52,6 +52,15 @@ pub enum Command {
         scheduler: Option<SchedulerSpec>,
         #[arg(long)]
         trace_out: Option<PathBuf>,
+        /// Print the interleaving in columns (the shrunk schedule FILE.shrunk.json if it exists).
+        #[arg(long)]
+        explain: bool,
+        /// With --explain: every row, without folding long single-thread runs.
+        #[arg(long, requires = "explain")]
+        full: bool,
+        /// Write the timeline to PATH.json (Chrome trace-event format) and PATH.html.
+        #[arg(long, value_name = "PATH")]
+        timeline: Option<PathBuf>,
     },
     /// Decode and validate a go1.21 or go1.22 trace file (picked from its header), one event per
     /// line in Go's rendering (exit 0 valid, 1 invalid, 2 unreadable or unsupported version).
@@ -65,6 +74,8 @@ pub enum Command {
     Hunt(crate::hunt::HuntArgs),
     /// List scenarios and variants.
     List,
+    /// Shrink a saved failure's schedule; writes FILE.shrunk.json beside it.
+    Shrink(crate::shrink_cmd::ShrinkArgs),
 }
 
 pub(crate) fn parse_variant(s: &str) -> Result<Variant, String> {
@@ -168,7 +179,7 @@ fn cmd_run(
     ExitCode::from(u8::from(report.failure_count > 0))
 }
 
-fn load_failure(path: &str) -> Result<(Failure, Scenario, Variant), String> {
+pub(crate) fn load_failure(path: &str) -> Result<(Failure, Scenario, Variant), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
     let v: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{path} is not a failure file: {e}"))?;
@@ -246,7 +257,9 @@ fn cmd_replay(
     variant: Option<Variant>,
     sched: Option<SchedulerSpec>,
     out: Option<PathBuf>,
+    view: crate::explain_cmd::View,
 ) -> ExitCode {
+    let target = &view.target(target);
     let t = match if target.ends_with(".json") {
         replay_file(target)
     } else {
@@ -256,6 +269,7 @@ fn cmd_replay(
         Err(code) => return code,
     };
     let cfg = run_config(t.scenario, t.variant, t.base, 1, t.scheduler);
+    view.begin();
     let res = sim::run_single(
         &cfg,
         t.seed,
@@ -263,6 +277,9 @@ fn cmd_replay(
         t.decisions,
         body(t.scenario, t.variant),
     );
+    if let Err(code) = view.end(&res) {
+        return code;
+    }
     match &res.failure {
         Some(f) => println!("{f}"),
         None => println!(
@@ -376,9 +393,20 @@ pub fn main(cli: Cli) -> ExitCode {
             variant,
             scheduler,
             trace_out,
-        } => cmd_replay(&target, scenario, variant, scheduler, trace_out),
+            explain,
+            full,
+            timeline,
+        } => {
+            let view = crate::explain_cmd::View {
+                explain,
+                full,
+                timeline,
+            };
+            cmd_replay(&target, scenario, variant, scheduler, trace_out, view)
+        }
         Command::Dump { file, quiet } => cmd_dump(&file, quiet),
         Command::Hunt(args) => crate::hunt::cmd_hunt(args),
         Command::List => cmd_list(),
+        Command::Shrink(args) => crate::shrink_cmd::cmd_shrink(args),
     }
 }

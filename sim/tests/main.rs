@@ -9,3 +9,4 @@ mod lost_update;
 mod pct_needle;
 mod ranks;
 mod replay;
+mod shrink;

@@ -59,12 +59,14 @@ impl Sema {
                 }
                 *n -= 1;
                 mirror.store(*n, Ordering::SeqCst);
+                crate::record::sem_acquire(self.name);
             }
         }
     }
 
     /// `semrelease`: adds a permit and wakes a waiter.
     pub fn release(&self) {
+        crate::record::sem_release(self.name);
         match &self.raw {
             Raw::Std(m, cv) => {
                 *m.lock().unwrap_or_else(|e| e.into_inner()) += 1;
