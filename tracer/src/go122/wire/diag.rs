@@ -35,7 +35,7 @@ pub fn ordering(o: &Ordering<'_>) -> String {
         let _ = writeln!(out, "P {id} [status={st} seq={}]", s.seq);
     }
     out.push('\n');
-    for (id, s) in &o.ms {
+    for (id, s) in o.ms.iter() {
         let _ = writeln!(out, "M {id} [g={} p={}]", s.g, s.p);
     }
     out.push('\n');

@@ -63,12 +63,43 @@ pub struct MState {
     pub p: i64,
 }
 
+/// Ms by id (`mStates`): few, looked up on every event, so a sorted vector.
+#[derive(Debug, Default)]
+pub struct MTable(Vec<(i64, MState)>);
+
+impl MTable {
+    /// The state of M `m`, if known.
+    pub fn get(&self, m: &i64) -> Option<&MState> {
+        let i = self.0.binary_search_by_key(m, |e| e.0).ok()?;
+        Some(&self.0[i].1)
+    }
+
+    /// The state of M `m`, mutable, if known.
+    pub fn get_mut(&mut self, m: &i64) -> Option<&mut MState> {
+        let i = self.0.binary_search_by_key(m, |e| e.0).ok()?;
+        Some(&mut self.0[i].1)
+    }
+
+    /// Sets the state of M `m`.
+    pub fn insert(&mut self, m: i64, s: MState) {
+        match self.0.binary_search_by_key(&m, |e| e.0) {
+            Ok(i) => self.0[i].1 = s,
+            Err(i) => self.0.insert(i, (m, s)),
+        }
+    }
+
+    /// Every M in id order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&i64, &MState)> {
+        self.0.iter().map(|(m, s)| (m, s))
+    }
+}
+
 /// What the reader has learnt so far (`ordering`).
 #[derive(Debug, Default)]
 pub struct Ordering<'a> {
     pub gs: BTreeMap<i64, GState<'a>>,
     pub ps: BTreeMap<i64, PState>,
-    pub ms: BTreeMap<i64, MState>,
+    pub ms: MTable,
     pub tasks: BTreeMap<u64, (&'a [u8], u64)>,
     pub gc_seq: u64,
     /// 0 undetermined, 1 not running, 2 running (`gcState`).
@@ -133,7 +164,14 @@ impl<'a> Ordering<'a> {
             m,
         };
         if m != NONE {
-            let ms = self.ms.entry(m).or_insert(MState { g: NONE, p: NONE });
+            let ms = match self.ms.get(&m) {
+                Some(s) => *s,
+                None => {
+                    let none = MState { g: NONE, p: NONE };
+                    self.ms.insert(m, none);
+                    none
+                }
+            };
             (cur.g, cur.p) = (ms.g, ms.p);
         }
         let mut st = Step {

@@ -79,10 +79,11 @@ impl Validator {
         };
         let list = self.ranges.entry(scope).or_default();
         let has = list.contains(&name);
-        let q = crate::wire::dump::go_quote(&name);
+        let q = |n: &str| crate::wire::dump::go_quote(n);
         match e.kind() {
             Kind::RangeBegin => {
                 if has {
+                    let q = q(&name);
                     errs.push(format!("already active range {q} on {scope} begun again"));
                 }
                 list.push(name);
@@ -90,6 +91,7 @@ impl Validator {
             Kind::RangeActive if !has => list.push(name),
             Kind::RangeEnd => {
                 if !has {
+                    let q = q(&name);
                     errs.push(format!("inactive range {q} on {scope} ended"));
                 }
                 if let Some(i) = list.iter().position(|n| *n == name) {
