@@ -54,6 +54,7 @@ pub(crate) fn run_task<F: FnOnce() -> T, T>(name: impl Into<String>, f: F) -> Op
         t.name = name.into();
         t.started = true;
     });
+    crate::record::started(&ctx::with(|c| c.name_of(me)).unwrap_or_default());
     let result = panic::catch_unwind(AssertUnwindSafe(f));
     if result.is_err()
         && shuttle_engine::runtime::execution::ExecutionState::unwinding_for_teardown()
@@ -87,6 +88,7 @@ impl<T> JoinHandle<T> {
                 wait::begin(What::Join(id), Location::caller(), Probe::Task(id));
                 let r = h.join();
                 wait::end();
+                crate::record::join(id);
                 match r {
                     Ok(Some(v)) => {
                         crate::cell::race::joined(id, Location::caller());
@@ -102,6 +104,7 @@ impl<T> JoinHandle<T> {
 /// Yields to another thread (Go's `osyield`/`Gosched`); under PCT it lowers the caller's priority.
 pub fn yield_now() {
     if crate::sync::in_sim() {
+        crate::record::yielded();
         shuttle::thread::yield_now()
     } else {
         std::thread::yield_now()

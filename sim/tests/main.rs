@@ -13,3 +13,4 @@ mod lost_update;
 mod pct_needle;
 mod ranks;
 mod replay;
+mod shrink;

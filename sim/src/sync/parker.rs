@@ -42,6 +42,7 @@ impl Parker {
     #[track_caller]
     pub fn park(&self) {
         let site = Location::caller();
+        crate::record::park(self.name);
         match &self.raw {
             Raw::Std(m, cv) => {
                 let mut t = m.lock().unwrap_or_else(|e| e.into_inner());
@@ -71,6 +72,7 @@ impl Parker {
     /// `goready`: wakes the parked goroutine (or lets its next `park` return at once).
     #[track_caller]
     pub fn unpark(&self) {
+        crate::record::unpark(self.name);
         match &self.raw {
             Raw::Std(m, cv) => {
                 *m.lock().unwrap_or_else(|e| e.into_inner()) = true;

@@ -59,6 +59,7 @@ impl Sema {
                 }
                 *n -= 1;
                 mirror.store(*n, Ordering::SeqCst);
+                crate::record::sem_acquire(self.name);
                 crate::cell::race::obj_acquire(
                     self as *const Self as usize,
                     "semacquire",
@@ -71,6 +72,7 @@ impl Sema {
     /// `semrelease`: adds a permit and wakes a waiter.
     #[track_caller]
     pub fn release(&self) {
+        crate::record::sem_release(self.name);
         match &self.raw {
             Raw::Std(m, cv) => {
                 *m.lock().unwrap_or_else(|e| e.into_inner()) += 1;
