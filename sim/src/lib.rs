@@ -15,6 +15,7 @@
 //!   makes two failures the same bug.
 //! - [`shrink`]: delta debugging of a failure's schedule (with [`sched::guided`]);
 //!   [`record`]: the per-step event recorder behind the explain view and the timeline.
+//! - `teardown`: a failed execution ends with its unfinished threads unwound, not leaked.
 
 mod ctx;
 pub mod determinism;
@@ -33,6 +34,7 @@ pub mod shrink;
 pub mod signature;
 pub mod swarm;
 pub mod sync;
+mod teardown;
 pub mod thread;
 mod wait;
 pub mod wall;

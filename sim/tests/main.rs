@@ -10,3 +10,4 @@ mod pct_needle;
 mod ranks;
 mod replay;
 mod shrink;
+mod teardown;
