@@ -54,6 +54,34 @@ struct Running {
     ending: bool,
 }
 
+impl Running {
+    /// A step of a failed execution: the failing thread's, while it unwinds; then the last one,
+    /// taken by the thread that detached the others (to be unwound by shuttle, see
+    /// [`crate::teardown`]), or a stop.
+    fn stopping_step(
+        &mut self,
+        runnable: &[&Task],
+        current: Option<TaskId>,
+        failing: Option<usize>,
+        tearing_down: bool,
+    ) -> Option<TaskId> {
+        let Some(t) = runnable
+            .iter()
+            .find(|t| Some(usize::from(t.id())) == failing)
+        else {
+            self.ending = tearing_down;
+            return if tearing_down {
+                resume(runnable, current)
+            } else {
+                None
+            };
+        };
+        self.decisions.push(usize::from(t.id()) as u32);
+        ctx::set_scheduled(usize::from(t.id()));
+        Some(t.id())
+    }
+}
+
 type NextPlan = Box<dyn FnMut() -> Option<ExecPlan>>;
 type OnFinish = Box<dyn FnMut(Finished) -> bool>;
 
@@ -190,21 +218,7 @@ impl Core {
         })
         .unwrap_or((false, None, false));
         if stopping {
-            let Some(t) = runnable
-                .iter()
-                .find(|t| Some(usize::from(t.id())) == failing)
-            else {
-                // The last step: unwound by shuttle if a thread detached the others, else stopped.
-                run.ending = tearing_down;
-                return if tearing_down {
-                    resume(runnable, current)
-                } else {
-                    None
-                };
-            };
-            run.decisions.push(usize::from(t.id()) as u32);
-            ctx::set_scheduled(usize::from(t.id()));
-            return Some(t.id());
+            return run.stopping_step(runnable, current, failing, tearing_down);
         }
         if step > max_steps {
             ctx::with(|c| livelock(c, max_steps));
