@@ -48,6 +48,9 @@ pub(crate) struct ExecCtx {
     pub failing_task: Option<usize>,
     /// The failing thread caught its panic: the execution stops at its next scheduling point.
     pub failing_done: bool,
+    /// The failed execution is ending: the others are detached for shuttle to unwind (see
+    /// [`crate::teardown`]).
+    pub tearing_down: bool,
     pub tasks: Vec<TaskInfo>,
     pub pending_starts: usize,
     pub edges: Vec<Edge>,
@@ -116,6 +119,12 @@ pub(crate) fn end() -> Option<ExecCtx> {
 /// Records the task the driver hands the next step to.
 pub(crate) fn set_scheduled(id: usize) {
     SCHEDULED.with(|s| s.set(Some(id)));
+}
+
+/// Stops tracking the running thread: from now on the facade's bookkeeping ignores whoever runs
+/// (the destructors of a failed execution's threads, see [`crate::teardown`]).
+pub(crate) fn clear_scheduled() {
+    SCHEDULED.with(|s| s.set(None));
 }
 
 /// The running simulated thread, as the driver last scheduled it: [`current_task`] without

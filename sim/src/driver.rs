@@ -1,9 +1,10 @@
 //! The driver: our shuttle `Scheduler`. It plays three roles at once, all on the OS thread that
 //! runs the executions: it starts each execution (derives its seed, installs its context, builds
 //! its strategy), picks every step through that strategy while recording the decision, and ends
-//! the execution early when a failure was recorded (letting the failing thread finish unwinding)
-//! or when the step bound is exceeded (a livelock). A stopped execution is quiet: shuttle tears it
-//! down without reporting, and the runner reports it once.
+//! the execution early when a failure was recorded (letting the failing thread finish unwinding,
+//! then finish, for shuttle to unwind the other threads: see [`crate::teardown`]) or when the step
+//! bound is exceeded (a livelock). An ended execution is quiet: shuttle tears it down without
+//! reporting, and the runner reports it once.
 
 use crate::ctx::{self, ExecCtx, Pending};
 use crate::failure::FailureKind;
@@ -49,6 +50,36 @@ struct Running {
     steps: u64,
     data: ChaCha8Rng,
     scratch: Vec<usize>,
+    /// The last step was taken; the thread that ends the execution is finishing.
+    ending: bool,
+}
+
+impl Running {
+    /// A step of a failed execution: the failing thread's, while it unwinds; then the last one,
+    /// taken by the thread that detached the others (to be unwound by shuttle, see
+    /// [`crate::teardown`]), or a stop.
+    fn stopping_step(
+        &mut self,
+        runnable: &[&Task],
+        current: Option<TaskId>,
+        failing: Option<usize>,
+        tearing_down: bool,
+    ) -> Option<TaskId> {
+        let Some(t) = runnable
+            .iter()
+            .find(|t| Some(usize::from(t.id())) == failing)
+        else {
+            self.ending = tearing_down;
+            return if tearing_down {
+                resume(runnable, current)
+            } else {
+                None
+            };
+        };
+        self.decisions.push(usize::from(t.id()) as u32);
+        ctx::set_scheduled(usize::from(t.id()));
+        Some(t.id())
+    }
 }
 
 type NextPlan = Box<dyn FnMut() -> Option<ExecPlan>>;
@@ -109,6 +140,7 @@ impl Core {
             steps: 0,
             data,
             scratch: std::mem::take(&mut self.spare_scratch),
+            ending: false,
         });
         Some(Schedule::new(seed))
     }
@@ -173,20 +205,20 @@ impl Core {
     ) -> Option<TaskId> {
         let max_steps = self.settings.max_steps;
         let run = self.running.as_mut()?;
+        if run.ending {
+            // Past the last step: the thread that ends the execution finishes.
+            return resume(runnable, current);
+        }
         run.steps += 1;
         let step = run.steps;
-        let (stopping, failing) = ctx::with(|c| {
+        let (stopping, failing, tearing_down) = ctx::with(|c| {
             c.step = step;
-            (c.stopping, c.failing_task.filter(|_| !c.failing_done))
+            let failing = c.failing_task.filter(|_| !c.failing_done);
+            (c.stopping, failing, c.tearing_down)
         })
-        .unwrap_or((false, None));
+        .unwrap_or((false, None, false));
         if stopping {
-            let t = runnable
-                .iter()
-                .find(|t| Some(usize::from(t.id())) == failing)?;
-            run.decisions.push(usize::from(t.id()) as u32);
-            ctx::set_scheduled(usize::from(t.id()));
-            return Some(t.id());
+            return run.stopping_step(runnable, current, failing, tearing_down);
         }
         if step > max_steps {
             ctx::with(|c| livelock(c, max_steps));
@@ -218,6 +250,12 @@ impl Core {
             }
         }
     }
+}
+
+/// The current task, if it can run on: the thread ending a failed execution (no decision is
+/// recorded, and the facade no longer tracks it; see [`crate::teardown`]).
+fn resume(runnable: &[&Task], current: Option<TaskId>) -> Option<TaskId> {
+    current.filter(|&me| runnable.iter().any(|t| t.id() == me && t.runnable()))
 }
 
 fn livelock(c: &mut ExecCtx, max_steps: u64) {

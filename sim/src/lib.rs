@@ -16,6 +16,7 @@
 //! - [`shrink`]: delta debugging of a failure's schedule (with [`sched::guided`]);
 //!   [`record`]: the per-step event recorder behind the explain view and the timeline.
 //! - [`cell`]: checked cells for shared state, and the happens-before race detector.
+//! - `teardown`: a failed execution ends with its unfinished threads unwound, not leaked.
 
 pub mod cell;
 mod ctx;
@@ -35,6 +36,7 @@ pub mod shrink;
 pub mod signature;
 pub mod swarm;
 pub mod sync;
+mod teardown;
 pub mod thread;
 mod wait;
 pub mod wall;

@@ -259,7 +259,8 @@ impl Drop for Frame {
     fn drop(&mut self) {
         if let Some(t) = self.task {
             let name = FRAMES.with(|f| f.borrow_mut().get_mut(t).and_then(Vec::pop));
-            if let (Some(name), true) = (name, on()) {
+            // Only by the running thread: not the destructors of a failed execution's teardown.
+            if let (Some(name), true) = (name, on() && ctx::scheduled() == Some(t)) {
                 push_for(t, What::Exit(name));
             }
         }

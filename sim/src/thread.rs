@@ -70,8 +70,10 @@ pub(crate) fn run_task<F: FnOnce() -> T, T>(name: impl Into<String>, f: F) -> Op
         }) == Some(true);
     ctx::with(|c| c.task(me).finished = true);
     if failed || wait::check_after_finish() {
-        // Stop here, before finishing: if this thread finished, shuttle would see the others
-        // blocked and report its own deadlock before asking the driver to stop.
+        // The execution ends here: the others are detached, so that shuttle unwinds them once
+        // this thread finishes instead of leaking their stacks (and reporting its own deadlock),
+        // and this scheduling point is the execution's last step, as it always was.
+        crate::teardown::detach_others(me);
         sched_point();
     }
     result.ok()

@@ -14,3 +14,4 @@ mod pct_needle;
 mod ranks;
 mod replay;
 mod shrink;
+mod teardown;
