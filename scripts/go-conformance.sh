@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Go conformance: traces written by `tracesim run` must PASS Go's own go1.21 parser.
+# Go conformance: traces written by `tracesim run` must PASS Go's own go1.21 parser, and Go's
+# go1.21 viewer (`go tool trace`, scripts/go-viewer-121.sh) must serve every page of each.
 # Installs Go 1.21 (Debian packages) through ../shared/tools/go-trace-oracle/install-go.sh when
 # it is missing, writes 5 seeds of each scenario, and runs the oracle on every session's file.
 # Exit 0 when every trace passes; 1 when one fails; 2 when the oracle cannot run.
@@ -12,6 +13,7 @@ if [ ! -x /usr/lib/go-1.21/bin/go ] && [ -z "${ORACLE_GOROOT_1_21:-}" ]; then
   bash "$oracle_dir/install-go.sh" 1.21 >&2
 fi
 cd "$top"
+source "$top/scripts/go-viewer-121.sh"
 cargo build --release -q -p scenarios
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -27,6 +29,7 @@ for f in "$out"/*.trace*; do
   else
     fail=$((fail + 1)); echo "FAIL $(basename "$f"): $verdict"
   fi
+  view_trace_121 "$f" || { fail=$((fail + 1)); echo "FAIL $(basename "$f"): go1.21's go tool trace"; }
 done
 echo "go-conformance: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

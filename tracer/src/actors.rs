@@ -47,6 +47,11 @@ pub fn emitter(t: &Trace, i: usize, plan: &EmitterPlan) -> Ghost {
             t.user_log_on_p(&mut w, &own, key, b"v", pcs);
         }
     }
+    t.may_flush(w.goid);
+    let held = t.acquire_p(i);
+    t.exited[i].store(true, Ordering::SeqCst);
+    t.goexit(&mut w, &held.own());
+    drop(held);
     w.ghost
 }
 
@@ -154,6 +159,10 @@ pub fn reader(t: &Trace, g: u64) -> (Chunks, Ghost) {
             Read::Nil => break,
         }
     }
+    t.may_flush(w.goid);
+    let held = t.acquire_p(p);
+    t.goexit(&mut w, &held.own());
+    drop(held);
     (out, w.ghost)
 }
 

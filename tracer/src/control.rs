@@ -39,9 +39,15 @@ impl Trace {
         q.footer_written = false;
         self.footer_written_racy.store(false, Ordering::SeqCst);
         self.strings.reset_quiesced(self);
-        self.snapshot(w, &stw_own(&stw, self.p_controller()));
+        self.reset_lifecycles(&stw);
+        let own = stw_own(&stw, self.p_controller());
+        self.snapshot(w, &own);
         self.set_enabled(true);
         w.starting = false;
+        // startTheWorld → procresize → traceGomaxprocs, still under STW (Go's viewer needs it
+        // for its utilization plots).
+        let procs = self.ps.len() as u64;
+        self.event_on_p(w, &own, ev::EV_GOMAXPROCS, &[procs], Some(&start_pcs(0)));
         Ok(())
     }
 
@@ -50,7 +56,8 @@ impl Trace {
     fn snapshot(&self, w: &mut Writer, own: &POwn<'_>) {
         let p = own.p();
         let mut gs = vec![goid::CONTROLLER];
-        gs.extend((0..self.cfg.emitters as u64).map(|i| goid::EMITTER + i));
+        let live = (0..self.cfg.emitters).filter(|&i| !self.exited[i].load(Ordering::SeqCst));
+        gs.extend(live.map(|i| goid::EMITTER + i as u64));
         let here = start_pcs(0);
         for g in gs {
             let new_stack = self.stacks.put(&start_pcs(g));
@@ -81,6 +88,7 @@ impl Trace {
         if !self.enabled() {
             return false;
         }
+        self.preempt_all(w, &stw);
         self.event_on_p(
             w,
             &stw_own(&stw, self.p_controller()),

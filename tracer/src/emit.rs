@@ -97,6 +97,7 @@ impl Trace {
         let slot = self.p_buf(own);
         self.write_event(w, slot, p as i32, typ, args, pcs);
         self.mark_has_buf(p);
+        self.track(p, typ, args);
         true
     }
 

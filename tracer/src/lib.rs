@@ -8,7 +8,8 @@
 //! - [`strings`], [`stack`]: the string table and the stack table with its lock-free `find`.
 //! - [`cpu`]: the SIGPROF ring (`profBuf`) and `traceReadCPU`.
 //! - [`reader`]: `ReadTrace`/`readTrace0`/`traceReader`; [`control`]: `StartTrace`/`StopTrace`.
-//! - [`actors`]: the simulated threads of §G.2; [`ghost`]: what they committed.
+//! - [`actors`]: the simulated threads of §G.2; [`ghost`]: what they committed;
+//!   [`lifecycle`]: goroutine and P slices as the runtime ends them.
 //! - [`validate`]: the invariants of §G.6 over the output; [`wire`]: the go1.21 wire format.
 //! - [`variant`]: V1.0 (released) and the bug variants of §G.7, toggles on this one model.
 
@@ -19,6 +20,7 @@ pub mod cpu;
 pub mod emit;
 pub mod flush;
 pub mod ghost;
+pub mod lifecycle;
 pub mod locks;
 pub mod reader;
 pub mod stack;

@@ -58,6 +58,11 @@ pub struct PSlot {
     pub has_buf: AtomicBool,
     /// The session whose ProcStart this P has emitted.
     pub session_seen: AtomicU64,
+    /// The goroutine whose slice is open on this P in the trace (`GoStart` written, no end event
+    /// yet), 0 for none; and whether the P is started (`ProcStart` without `ProcStop`). Written
+    /// only by the P's owner or under STW, like the buffer (see [`Trace::track`]).
+    pub running_g: AtomicU64,
+    pub proc_on: AtomicBool,
 }
 
 /// A held P (Go's `acquirem` with the M's `p`): a shared hold on the world, owning P `p`.
@@ -131,6 +136,8 @@ pub struct Trace {
     pub chunks: AtomicU64,
     /// The poller may stop (the controller finished every session).
     pub done: AtomicBool,
+    /// Emitter `i` returned (`goexit`): the next snapshot no longer lists it.
+    pub exited: Vec<AtomicBool>,
     /// `StopTrace`'s cleanup ran for the current session (ghost, for the I11 claim).
     pub cleaned: AtomicBool,
 }
@@ -164,6 +171,8 @@ impl Trace {
                 buf: UnsafeCell::new(None),
                 has_buf: AtomicBool::new(false),
                 session_seen: AtomicU64::new(0),
+                running_g: AtomicU64::new(0),
+                proc_on: AtomicBool::new(false),
             })
             .collect();
         let gslots = 1 + cfg.emitters + 2 * cfg.sessions;
@@ -193,6 +202,7 @@ impl Trace {
             delivered: AtomicU64::new(0),
             chunks: AtomicU64::new(0),
             done: AtomicBool::new(false),
+            exited: (0..cfg.emitters).map(|_| AtomicBool::new(false)).collect(),
             cleaned: AtomicBool::new(false),
             cfg,
         }
