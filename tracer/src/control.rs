@@ -48,6 +48,8 @@ impl Trace {
         // for its utilization plots).
         let procs = self.ps.len() as u64;
         self.event_on_p(w, &own, ev::EV_GOMAXPROCS, &[procs], Some(&start_pcs(0)));
+        drop(stw);
+        self.wakep();
         Ok(())
     }
 
@@ -75,10 +77,16 @@ impl Trace {
         if !self.stop_world_and_flush(w) {
             return;
         }
+        self.wakep();
         if self.cfg.variant != Variant::V1_10 {
+            // semacquire parks the controller: park_m → schedule() → findRunnable polls.
+            let held = self.acquire_p(self.p_controller());
+            self.find_runnable(w, &held.own());
+            drop(held);
             self.shutdown_sema.acquire();
         }
-        self.cleanup();
+        let held = self.acquire_p(self.p_controller());
+        self.cleanup(&held.own());
     }
 
     fn stop_world_and_flush(&self, w: &mut Writer) -> bool {
@@ -119,7 +127,7 @@ impl Trace {
     }
 
     /// The runtime's assertions after the reader finished, then the cleanup (§A.5.9).
-    fn cleanup(&self) {
+    fn cleanup(&self, _own: &POwn<'_>) {
         let _g = self.lock.lock();
         for (p, slot) in self.ps.iter().enumerate() {
             let busy = slot.has_buf.load(Ordering::SeqCst);

@@ -155,6 +155,9 @@ impl Trace {
     }
 
     fn drain_one(&self, w: &mut Writer, s: &Sample) {
+        // A flush takes trace.lock, and an M holding a runtime lock is not preemptible: V1.4's
+        // reader, draining without its P, holds it while it writes (and may flush).
+        let _p = (!self.world.held_by_me()).then(|| self.acquire_p(w.p.expect("the reader's P")));
         let slot = self.cpu.log_buf();
         if slot.is_none() {
             *slot = Some(self.flush(w.goid, None, 0));

@@ -7,7 +7,8 @@
 //! - [`buf`], [`flush`], [`emit`]: buffers, `traceFlush`, `traceEvent`.
 //! - [`strings`], [`stack`]: the string table and the stack table with its lock-free `find`.
 //! - [`cpu`]: the SIGPROF ring (`profBuf`) and `traceReadCPU`.
-//! - [`reader`]: `ReadTrace`/`readTrace0`/`traceReader`; [`control`]: `StartTrace`/`StopTrace`.
+//! - [`reader`]: `ReadTrace`/`readTrace0`/`traceReader`; [`sched`]: `findRunnable`'s poll, the
+//!   reader's park, `wakep`; [`control`]: `StartTrace`/`StopTrace`.
 //! - [`actors`]: the simulated threads of §G.2; [`ghost`]: what they committed;
 //!   [`lifecycle`]: goroutine and P slices as the runtime ends them.
 //! - [`validate`]: the invariants of §G.6 over the output; [`wire`]: the go1.21 wire format.
@@ -23,6 +24,7 @@ pub mod ghost;
 pub mod lifecycle;
 pub mod locks;
 pub mod reader;
+pub mod sched;
 pub mod stack;
 pub mod state;
 pub mod strings;

@@ -1,11 +1,10 @@
 //! The reader (go1.21 `ReadTrace`, `readTrace0`, `traceReader`, `traceReaderAvailable`): the
 //! header once, then full buffers one at a time, then after `StopTrace` the footer (frequency
 //! and stack table) and nil. A reader with nothing to read parks; the scheduler's poll
-//! (`traceReader`, called from `findRunnable`) wakes it. The park callback re-checks
-//! `traceReader` itself, which is the guard against a lost wake-up.
+//! (`traceReader`, called from `findRunnable`, see [`crate::sched`]) wakes it.
 
 use crate::emit::Writer;
-use crate::state::{goid, Trace};
+use crate::state::{goid, POwn, Trace};
 use crate::variant::Variant;
 use crate::wire::enc;
 use sim::sync::atomic::Ordering;
@@ -138,8 +137,8 @@ impl Trace {
     }
 
     /// `traceReader`: the parked reader, if there is work for it (data or shutdown); clears
-    /// `trace.reader` so that exactly one waker readies it.
-    pub fn trace_reader(&self) -> Option<u64> {
+    /// `trace.reader` so that exactly one waker readies it. Only ever called on a P (`own`).
+    pub fn trace_reader(&self, _own: &POwn<'_>) -> Option<u64> {
         let r = self.reader.load(Ordering::SeqCst);
         let work = self.full_len.load(Ordering::SeqCst) > 0 || self.shutdown.load(Ordering::SeqCst);
         if r == 0 || !work {

@@ -136,6 +136,11 @@ pub struct Trace {
     pub chunks: AtomicU64,
     /// The poller may stop (the controller finished every session).
     pub done: AtomicBool,
+    /// The idle M that `wakep` starts to run `findRunnable` (the poller actor).
+    pub idle_m: Parker,
+    /// Ghost: readers readied by their own M's `findRunnable` right after parking, with the work
+    /// the park callback's re-check would have seen (V1.7's window, hit and survived).
+    pub late_wakeups: AtomicU64,
     /// Emitter `i` returned (`goexit`): the next snapshot no longer lists it.
     pub exited: Vec<AtomicBool>,
     /// `StopTrace`'s cleanup ran for the current session (ghost, for the I11 claim).
@@ -202,6 +207,8 @@ impl Trace {
             delivered: AtomicU64::new(0),
             chunks: AtomicU64::new(0),
             done: AtomicBool::new(false),
+            idle_m: Parker::new("an idle M (stopm, until wakep)"),
+            late_wakeups: AtomicU64::new(0),
             exited: (0..cfg.emitters).map(|_| AtomicBool::new(false)).collect(),
             cleaned: AtomicBool::new(false),
             cfg,
@@ -237,14 +244,25 @@ impl Trace {
 
     /// The `Locked(trace)` state: asserts `trace.lock` is held by this actor, or the world is
     /// stopped by it (`StopTrace` enqueues under STW without the lock).
+    /// Every holder of `trace.lock` must also hold a P or `bufLock` (Go: a locked M is not
+    /// preemptible, and the P-less emitter holds `bufLock`), which is what makes `StopTrace`'s
+    /// lock-free enqueue under STW exclusive: a holder with neither is reported here.
     #[allow(clippy::mut_from_ref)]
     #[track_caller]
     pub fn queues(&self) -> &mut Queues {
+        let locked = self.lock.mutex().held_by_me();
         sim::invariant!(
-            self.lock.mutex().held_by_me() || self.world.stopped_by_me(),
+            locked || self.world.stopped_by_me(),
             "I11",
             "{} touches trace.full/empty/reading without holding trace.lock and outside a stop-the-world \
              (likely cause: a traceFlush that skipped locking because lockOwner still named its goroutine)",
+            sim::thread::current_name()
+        );
+        sim::invariant!(
+            !locked || self.world.held_by_me() || self.buf_lock.held_by_me(),
+            "I11",
+            "{} holds trace.lock without a P and without trace.bufLock, so StopTrace's stop-the-world \
+             does not exclude it while it enqueues trace.full without the lock",
             sim::thread::current_name()
         );
         // SAFETY: trace.lock (or STW) excludes every other accessor.

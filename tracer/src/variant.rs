@@ -17,7 +17,7 @@ pub enum Variant {
     V1_4,
     /// Two concurrent `ReadTrace` callers.
     V1_6,
-    /// Park callback without the `traceReader` re-check, and a poller that stops once idle.
+    /// Park callback without the `traceReader` re-check (only).
     V1_7,
     /// `dump` holds `stackTab.lock` for the whole walk.
     V1_8,
@@ -82,7 +82,7 @@ impl Variant {
             Self::V1_3 => "reentrant trace.lock; readTrace0's park path unlocks without clearing lockOwner",
             Self::V1_4 => "the reader drains CPU samples without holding its P, so StopTrace's drain can run concurrently",
             Self::V1_6 => "two goroutines call ReadTrace concurrently",
-            Self::V1_7 => "park callback skips the traceReader re-check; the poller stops once it finds nothing",
+            Self::V1_7 => "the reader's park callback skips the traceReader re-check (nothing else changes)",
             Self::V1_8 => "stack table dump holds stackTab.lock for the whole walk",
             Self::V1_9 => "the reader dumps the stack table before writers are quiesced",
             Self::V1_10 => "StopTrace does not wait on shutdownSema before its cleanup",
@@ -99,7 +99,7 @@ impl Variant {
             Self::V1_3 => "I11: a later flush by the reader goroutine skips trace.lock and touches the full/empty queues unlocked",
             Self::V1_4 => "I12: two concurrent drainers of the CPU profile buffer, or a drained sample lost",
             Self::V1_6 => "`ReadTrace called from multiple goroutines simultaneously`, then StopTrace hangs (I8), or I12",
-            Self::V1_7 => "I8: the reader stays parked with data or shutdown pending; StopTrace waits forever (deadlock)",
+            Self::V1_7 => "all invariants hold (negative control): park_m's schedule() polls traceReader on the same M right after the callback, so a reader published with work pending is readied there; the re-check only saves a reschedule",
             Self::V1_8 => "rank report `0 : traceStackTab 43` / `1 : traceStrings 25` (or `trace 42`); the trace stays valid",
             Self::V1_9 => "I5: a stack referenced by an event or sample is never defined (or I13: a put during the dump)",
             Self::V1_10 => "I10 (`trace: non-empty full trace buffer`, `reading after shutdown`) or I14/I7",
