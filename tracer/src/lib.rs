@@ -3,7 +3,7 @@
 //!
 //! Module map:
 //! - [`state`]: the global `trace` struct, each field behind Go's documented protection, checked;
-//!   [`world`]: Ps and stop-the-world; [`locks`]: go1.21.0's lock ranks.
+//!   [`world`]: Ps and stop-the-world; [`locks`]: go1.21.0's lock ranks; [`alloc`]: `mallocgc`.
 //! - [`buf`], [`flush`], [`emit`]: buffers, `traceFlush`, `traceEvent`.
 //! - [`strings`], [`stack`]: the string table and the stack table with its lock-free `find`.
 //! - [`cpu`]: the SIGPROF ring (`profBuf`) and `traceReadCPU`.
@@ -15,6 +15,7 @@
 //! - [`variant`]: V1.0 (released) and the bug variants of §G.7, toggles on this one model.
 
 pub mod actors;
+pub mod alloc;
 pub mod buf;
 pub mod control;
 pub mod cpu;

@@ -130,11 +130,13 @@ impl StackTab {
     pub fn dump(&self, t: &Trace, goid: u64, slot: &mut Option<Box<TraceBuf>>, pid: i32) {
         let _g = (t.cfg.variant == Variant::V1_8).then(|| self.lock.lock());
         self.quiesced(t, "dump starts");
+        let mut first = true;
         for head in &self.heads {
             let mut i = head.load(Ordering::SeqCst);
             while i != 0 {
                 let n = self.node(i);
-                self.dump_node(t, goid, slot, pid, n);
+                self.dump_node(t, goid, slot, pid, n, first);
+                first = false;
                 i = n.next;
             }
         }
@@ -153,7 +155,11 @@ impl StackTab {
         slot: &mut Option<Box<TraceBuf>>,
         pid: i32,
         n: &Node,
+        first: bool,
     ) {
+        // fpunwindExpand's and traceFrames' `make`s; the first refills the span cache.
+        t.mallocgc(first);
+        t.mallocgc(false);
         let mut frames = [Frame::default(); DEPTH_MAX];
         for (f, &pc) in frames.iter_mut().zip(&n.pcs[..n.len]) {
             let func =

@@ -121,6 +121,8 @@ pub struct Trace {
     pub shutdown_sema: Sema,
     pub buf_lock: Mutex<Option<Box<TraceBuf>>>,
     pub sysmon: Mutex<()>,
+    /// `mheap_.lock` (see [`crate::alloc`]).
+    pub mheap: Mutex<()>,
     pub ps: Vec<PSlot>,
     pub strings: Strings,
     pub stacks: StackTab,
@@ -195,6 +197,7 @@ impl Trace {
             shutdown_sema: Sema::new("trace.shutdownSema", 0),
             buf_lock: Mutex::ranked(&locks::TRACE_BUF, None),
             sysmon: Mutex::ranked(&locks::SYSMON, ()),
+            mheap: Mutex::ranked(&locks::MHEAP, ()),
             ps,
             strings: Strings::new(),
             stacks: StackTab::new(cfg.stack_slots),
