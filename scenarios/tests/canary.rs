@@ -152,9 +152,15 @@ fn v1_8_dump_under_the_stack_table_lock_is_a_rank_report_and_the_trace_stays_val
 }
 
 #[test]
-fn v1_9_dumping_before_writers_quiesce_leaves_stacks_undefined_or_redefined() {
+fn v1_9_dumping_before_writers_quiesce_is_caught_by_the_quiescence_check() {
+    // Every check stays on: I13 fires when the reader starts the dump with tracing enabled,
+    // before a stack put after the walk could show as undefined (I5).
     let f = must_fail(Variant::V1_9, 30);
-    assert!(f.message.starts_with("invariant I5"), "{f}");
+    assert!(
+        f.message.starts_with("invariant I13")
+            && f.message.contains("dump starts while writers are live"),
+        "{f}"
+    );
 }
 
 #[test]

@@ -118,7 +118,7 @@ impl StackTab {
     fn quiesced(&self, t: &Trace, when: &str) {
         let active = self.active.load(Ordering::SeqCst);
         sim::invariant!(
-            t.cfg.variant == Variant::V1_9 || (!t.enabled() && active == 0),
+            !t.enabled() && active == 0,
             "I13",
             "stack table {when} while writers are live (enabled={}, puts in progress={active}); \
              dump must only run once every writer has quiesced",

@@ -101,7 +101,7 @@ impl Variant {
             Self::V1_6 => "`ReadTrace called from multiple goroutines simultaneously`, then StopTrace hangs (I8), or I12",
             Self::V1_7 => "all invariants hold (negative control): park_m's schedule() polls traceReader on the same M right after the callback, so a reader published with work pending is readied there; the re-check only saves a reschedule",
             Self::V1_8 => "rank report `0 : traceStackTab 43` / `1 : fin 26` (the first allocation's finalizer-queue may-acquire, fpunwindExpand's make); the trace stays valid",
-            Self::V1_9 => "I5: a stack referenced by an event or sample is never defined (or I13: a put during the dump)",
+            Self::V1_9 => "I13: the dump starts while tracing is enabled (revised from I5: with every check on, the quiescence check stops the execution before the stack put after the walk can show as undefined)",
             Self::V1_10 => "I10 (`trace: non-empty full trace buffer`, `reading after shutdown`) or I14/I7",
             Self::V1_11 => "I2 (an event lost) or I10 (`trace: non-empty trace buffer in proc`)",
         }
