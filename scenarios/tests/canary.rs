@@ -78,6 +78,19 @@ fn v1_4_draining_without_a_p_races_stop_traces_drain() {
     assert!(f.message.contains("I12") || f.message.contains("I2"), "{f}");
 }
 
+/// V1.5 removes readTrace0's unlocked drain guard: a negative control. After StopTrace's drain
+/// the profBuf is closed and empty, and the reader stops at its final nil, so the nil
+/// cpuLogRead cleanup leaves (a nil dereference in Go, a panic here) is never drained.
+#[test]
+fn v1_5_without_the_drain_guard_nothing_fails() {
+    for s in Scenario::ALL {
+        let report = run(s, Variant::V1_5, 15, 600, SchedulerSpec::Mix);
+        if let Some(f) = report.failures.first() {
+            panic!("{} must pass under V1.5, but:\n{f}", s.name());
+        }
+    }
+}
+
 #[test]
 fn v1_6_two_readers_are_refused_or_drain_concurrently() {
     let f = must_fail(Variant::V1_6, 60);

@@ -114,6 +114,7 @@ impl Trace {
             }
             self.ps[p].has_buf.store(false, Ordering::SeqCst);
         }
+        self.global_has_buf.store(false, Ordering::SeqCst);
         for b in [global.take(), self.cpu.log_buf().take()]
             .into_iter()
             .flatten()
@@ -133,6 +134,11 @@ impl Trace {
             let busy = slot.has_buf.load(Ordering::SeqCst);
             sim::invariant!(!busy, "I10", "trace: non-empty trace buffer in proc (P {p} got a buffer after StopTrace flushed it)");
         }
+        sim::invariant!(
+            !self.global_has_buf.load(Ordering::SeqCst),
+            "I10",
+            "trace: non-empty global trace buffer (a P-less event was written after StopTrace flushed it)"
+        );
         let q = self.queues();
         sim::invariant!(
             q.full.is_empty(),

@@ -126,6 +126,7 @@ impl Trace {
             return false;
         }
         self.write_event(w, &mut g, -1, typ, args, None);
+        self.global_has_buf.store(true, Ordering::Release);
         true
     }
 

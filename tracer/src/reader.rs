@@ -47,6 +47,9 @@ impl Trace {
     /// is in fact stored by `StopTrace`'s cleanup with the world running. The claim that makes it
     /// safe (§A.8): whenever the guard could read that store, `footerWritten` is already true.
     pub(crate) fn drain_first(&self) -> bool {
+        if self.cfg.variant == Variant::V1_5 {
+            return true;
+        }
         let footer = self.footer_written_racy.load(Ordering::SeqCst);
         let drain = !footer && !self.shutdown.load(Ordering::SeqCst);
         sim::invariant!(

@@ -120,6 +120,8 @@ pub struct Trace {
     pub reader: AtomicU64,
     pub shutdown_sema: Sema,
     pub buf_lock: Mutex<Option<Box<TraceBuf>>>,
+    /// Mirror of `trace.buf != 0`, which `StopTrace`'s cleanup reads without `bufLock`.
+    pub global_has_buf: AtomicBool,
     pub sysmon: Mutex<()>,
     /// `mheap_.lock` (see [`crate::alloc`]).
     pub mheap: Mutex<()>,
@@ -196,6 +198,7 @@ impl Trace {
             reader: AtomicU64::new(0),
             shutdown_sema: Sema::new("trace.shutdownSema", 0),
             buf_lock: Mutex::ranked(&locks::TRACE_BUF, None),
+            global_has_buf: AtomicBool::new(false),
             sysmon: Mutex::ranked(&locks::SYSMON, ()),
             mheap: Mutex::ranked(&locks::MHEAP, ()),
             ps,

@@ -17,6 +17,7 @@ mod util;
 
 mod checks;
 mod encoder;
+mod fidelity;
 mod golden;
 mod hand_built;
 mod malformed;
