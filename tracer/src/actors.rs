@@ -116,8 +116,8 @@ pub fn poller(t: &Trace) -> Ghost {
 /// Chunks of trace bytes, each with its place in the order `ReadTrace` handed them out.
 pub type Chunks = Vec<(u64, Vec<u8>)>;
 
-/// A reader goroutine (`g`, see [`goid::reader`]): `ReadTrace` until nil, copying each chunk
-/// out and "writing" it with a syscall event. Returns its chunks and its ghost log.
+/// A reader goroutine (`g`, see [`goid::reader`]): `ReadTrace` until nil, copying each lent chunk
+/// after `readTrace0` unlocked and "writing" it with a syscall event. Returns its chunks and its ghost log.
 pub fn reader(t: &Trace, g: u64) -> (Chunks, Ghost) {
     let p = t.p_of_reader(g);
     let mut w = Writer {
@@ -136,16 +136,19 @@ pub fn reader(t: &Trace, g: u64) -> (Chunks, Ghost) {
             t.start_on_p(&mut w, &held.own());
             t.read_trace0(&mut w)
         };
-        match r {
-            Read::Data(bytes) => {
-                let n = bytes.len() as u64;
-                out.push((t.chunks.fetch_add(1, Ordering::SeqCst), bytes));
-                t.delivered.fetch_add(n, Ordering::SeqCst);
-                t.emit(&mut w, ev::EV_GO_SYS_CALL, &[], Some(&start_pcs(g)));
+        let bytes = match r {
+            Read::Header => crate::wire::enc::HEADER.to_vec(),
+            Read::Lent(lent) => t.copy_lent(&lent),
+            Read::Park => {
+                t.park_reader(&mut w);
+                continue;
             }
-            Read::Park => t.park_reader(&mut w),
             Read::Nil => break,
-        }
+        };
+        let n = bytes.len() as u64;
+        out.push((t.chunks.fetch_add(1, Ordering::SeqCst), bytes));
+        t.delivered.fetch_add(n, Ordering::SeqCst);
+        t.emit(&mut w, ev::EV_GO_SYS_CALL, &[], Some(&start_pcs(g)));
     }
     t.may_flush(w.goid);
     let held = t.acquire_p(p);

@@ -109,8 +109,7 @@ impl Trace {
         let q = self.queues();
         for p in 0..self.ps.len() {
             if let Some(b) = self.p_buf(&stw_own(&stw, p)).take() {
-                q.full.push_back(b);
-                self.full_len.fetch_add(1, Ordering::SeqCst);
+                q.enqueue(b, &self.full_len);
             }
             self.ps[p].has_buf.store(false, Ordering::SeqCst);
         }
@@ -119,8 +118,7 @@ impl Trace {
             .into_iter()
             .flatten()
         {
-            q.full.push_back(b);
-            self.full_len.fetch_add(1, Ordering::SeqCst);
+            q.enqueue(b, &self.full_len);
         }
         self.set_enabled(false);
         self.shutdown.store(true, Ordering::SeqCst);

@@ -51,6 +51,15 @@ pub struct Queues {
     pub allocations: u64,
 }
 
+impl Queues {
+    /// `traceFullQueue`: appends `b` to the full FIFO, remembering its hash for I4.
+    pub fn enqueue(&mut self, mut b: Box<TraceBuf>, full_len: &AtomicU64) {
+        b.flushed_hash = b.hash();
+        self.full.push_back(b);
+        full_len.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
 /// One P's trace state (`p.trace`).
 pub struct PSlot {
     pub buf: UnsafeCell<Option<Box<TraceBuf>>>,

@@ -104,7 +104,7 @@ impl Variant {
             Self::V1_3 => "I11: a later flush by the reader goroutine skips trace.lock and touches the full/empty queues unlocked",
             Self::V1_4 => "I12: two concurrent drainers of the CPU profile buffer, or a drained sample lost",
             Self::V1_5 => "all invariants hold (negative control): after StopTrace's drain the profBuf is closed and empty, and the reader never calls again after its final nil, so cleanup's nil cpuLogRead is never drained",
-            Self::V1_6 => "`ReadTrace called from multiple goroutines simultaneously`, then StopTrace hangs (I8), or I12",
+            Self::V1_6 => "`ReadTrace called from multiple goroutines simultaneously`, then StopTrace hangs (I8), or I4 (`trace.reading` recycled before its consumer called again), or I12",
             Self::V1_7 => "all invariants hold (negative control): park_m's schedule() polls traceReader on the same M right after the callback, so a reader published with work pending is readied there; the re-check only saves a reschedule",
             Self::V1_8 => "rank report `0 : traceStackTab 43` / `1 : fin 26` (the first allocation's finalizer-queue may-acquire, fpunwindExpand's make); the trace stays valid",
             Self::V1_9 => "I13: the dump starts while tracing is enabled (revised from I5: with every check on, the quiescence check stops the execution before the stack put after the walk can show as undefined)",
