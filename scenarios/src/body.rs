@@ -57,6 +57,11 @@ fn spawn_workers(t: &Arc<Trace>, k: &Knobs) -> Vec<JoinHandle<Ghost>> {
 
 /// Runs `scenario` under `variant` with the knobs of the current execution.
 pub fn run(scenario: Scenario, variant: Variant) {
+    run_with(scenario, variant, |_| {});
+}
+
+/// [`run`], then hands the tracer to `inspect` (tests read its ghost counters there).
+pub fn run_with(scenario: Scenario, variant: Variant, inspect: impl FnOnce(&Trace)) {
     let mut sw = Swarm::current();
     let knobs = Knobs::draw(scenario, &mut sw);
     sw.fixed("variant", variant.name());
@@ -83,11 +88,13 @@ pub fn run(scenario: Scenario, variant: Variant) {
     swarm::record_artifact(artifact);
     validate(&t, &traces, &ghost);
     pressure(&t);
+    inspect(&t);
 }
 
 /// Harness self-check: the tiny capacities drawn by the knobs must make every execution hit
 /// the buffer boundary, allocate, and recycle a buffer through the free list.
 fn pressure(t: &Trace) {
+    let _p = t.acquire_p(t.p_controller());
     let _g = t.lock.lock();
     let q = t.queues();
     let ok = q.boundary_flushes > 0 && q.reuses > 0 && q.allocations > 0;

@@ -8,7 +8,7 @@ use tracer::Variant;
 /// The scenario where each variant's bug shows (the one Go's stress set would need).
 pub fn home(v: Variant) -> Scenario {
     match v {
-        Variant::V1_2 | Variant::V1_4 | Variant::V1_6 => Scenario::TraceCpuProfile,
+        Variant::V1_2 | Variant::V1_4 | Variant::V1_5 | Variant::V1_6 => Scenario::TraceCpuProfile,
         Variant::V1_3 | Variant::V1_11 => Scenario::TraceStressStartStop,
         _ => Scenario::TraceStress,
     }

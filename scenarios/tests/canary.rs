@@ -78,6 +78,19 @@ fn v1_4_draining_without_a_p_races_stop_traces_drain() {
     assert!(f.message.contains("I12") || f.message.contains("I2"), "{f}");
 }
 
+/// V1.5 removes readTrace0's unlocked drain guard: a negative control. After StopTrace's drain
+/// the profBuf is closed and empty, and the reader stops at its final nil, so the nil
+/// cpuLogRead cleanup leaves (a nil dereference in Go, a panic here) is never drained.
+#[test]
+fn v1_5_without_the_drain_guard_nothing_fails() {
+    for s in Scenario::ALL {
+        let report = run(s, Variant::V1_5, 15, 600, SchedulerSpec::Mix);
+        if let Some(f) = report.failures.first() {
+            panic!("{} must pass under V1.5, but:\n{f}", s.name());
+        }
+    }
+}
+
 #[test]
 fn v1_6_two_readers_are_refused_or_drain_concurrently() {
     let f = must_fail(Variant::V1_6, 60);
@@ -85,18 +98,38 @@ fn v1_6_two_readers_are_refused_or_drain_concurrently() {
         .message
         .contains("ReadTrace called from multiple goroutines simultaneously")
         || f.message.contains("I12")
+        || f.message.starts_with("invariant I4")
         || f.kind == FailureKind::Livelock;
     assert!(shows, "{f}");
 }
 
+/// V1.7 removes only the park callback's re-check. In go1.21 the parking M runs `schedule()`
+/// right after the callback (`park_m`, proc.go), and `findRunnable` polls `traceReader` first:
+/// a reader published with work pending is readied there. So V1.7 is a negative control: every
+/// check passes, and the window the re-check guards is hit (the reader readied by its own M's
+/// poll), which proves the executions exercised it.
 #[test]
-fn v1_7_a_lost_wake_up_leaves_stop_trace_waiting_forever() {
-    let f = must_fail(Variant::V1_7, 100);
-    assert_eq!(f.kind, FailureKind::Deadlock, "{f}");
-    assert!(
-        f.message.contains("trace.shutdownSema") && f.message.contains("gopark"),
-        "{f}"
-    );
+fn v1_7_without_the_re_check_the_parking_m_s_own_poll_readies_the_reader() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let late = std::sync::Arc::new(AtomicU64::new(0));
+    for s in Scenario::ALL {
+        let cfg = scenarios::run_config(s, Variant::V1_7, 7, 600, SchedulerSpec::Mix);
+        let l = late.clone();
+        let report = sim::run(&cfg, move || {
+            scenarios::body::run_with(s, Variant::V1_7, |t| {
+                l.fetch_add(
+                    t.late_wakeups.load(sim::sync::atomic::Ordering::SeqCst),
+                    Ordering::SeqCst,
+                );
+            })
+        });
+        if let Some(f) = report.failures.first() {
+            panic!("{} must pass under V1.7, but:\n{f}", s.name());
+        }
+    }
+    let n = late.load(Ordering::SeqCst);
+    println!("v1.7: readers readied by their own M's post-park poll: {n}");
+    assert!(n > 0, "no execution hit the window the re-check guards");
 }
 
 #[test]
@@ -104,10 +137,9 @@ fn v1_8_dump_under_the_stack_table_lock_is_a_rank_report_and_the_trace_stays_val
     let f = must_fail(Variant::V1_8, 10);
     assert_eq!(f.kind, FailureKind::Rank, "{f}");
     assert!(f.message.contains(" 0 : traceStackTab 43"), "{f}");
-    assert!(
-        f.message.contains(" 1 : traceStrings 25") || f.message.contains(" 1 : trace 42"),
-        "{f}"
-    );
+    // As go1.21 reports it: the walk's first allocation (fpunwindExpand's make) comes before any
+    // string or flush, and mallocgc's lockRankMayQueueFinalizer checks `fin` on every call.
+    assert!(f.message.contains(" 1 : fin 26"), "{f}");
     let mut cfg = scenarios::run_config(
         Scenario::TraceStress,
         Variant::V1_8,
@@ -134,9 +166,15 @@ fn v1_8_dump_under_the_stack_table_lock_is_a_rank_report_and_the_trace_stays_val
 }
 
 #[test]
-fn v1_9_dumping_before_writers_quiesce_leaves_stacks_undefined_or_redefined() {
+fn v1_9_dumping_before_writers_quiesce_is_caught_by_the_quiescence_check() {
+    // Every check stays on: I13 fires when the reader starts the dump with tracing enabled,
+    // before a stack put after the walk could show as undefined (I5).
     let f = must_fail(Variant::V1_9, 30);
-    assert!(f.message.starts_with("invariant I5"), "{f}");
+    assert!(
+        f.message.starts_with("invariant I13")
+            && f.message.contains("dump starts while writers are live"),
+        "{f}"
+    );
 }
 
 #[test]
@@ -165,7 +203,7 @@ fn a_failing_seed_replays_to_the_identical_failure() {
         Variant::V1_2,
         1,
         300,
-        SchedulerSpec::Pct { depth: 2 },
+        SchedulerSpec::Random,
     );
     let report = sim::run(
         &cfg,

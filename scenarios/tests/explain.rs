@@ -13,13 +13,13 @@ use sim::{Failure, SchedulerSpec};
 use std::time::Duration;
 use tracer::Variant;
 
-/// Every bug variant with the canary's budget (executions of `mix` from base seed 1).
-const CANARIES: [(Variant, u64); 9] = [
+/// Every bug variant with the canary's budget (executions of `mix` from base seed 1); V1.5 and
+/// V1.7 are negative controls and do not fail.
+const CANARIES: [(Variant, u64); 8] = [
     (Variant::V1_2, 30),
     (Variant::V1_3, 600),
     (Variant::V1_4, 2000),
     (Variant::V1_6, 60),
-    (Variant::V1_7, 100),
     (Variant::V1_8, 10),
     (Variant::V1_9, 30),
     (Variant::V1_10, 30),

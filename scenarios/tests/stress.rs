@@ -149,27 +149,30 @@ fn stress_saves_every_failure_and_replay_of_the_file_reproduces_it() {
     let d = dir.to_str().unwrap();
     let (code, out, err) = tracesim(&[
         "stress",
-        "trace_stress",
+        "trace_cpu_profile",
         "--variant",
-        "v1.9",
+        "v1.6",
+        "--scheduler",
+        "mix",
         "--executions",
-        "50",
+        "1000",
         "--jobs",
         "2",
         "--keep",
-        "50",
+        "1000",
         "--out",
         d,
     ]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(
-        out.contains(": 50 runs so far, ") && out.contains("executions/s; first: trace_stress 0x"),
+        out.contains(": 1000 runs so far, ")
+            && out.contains("executions/s; first: trace_cpu_profile 0x"),
         "{out}"
     );
     let jsons = failure_files(&dir);
     let line = out
         .lines()
-        .find(|l| l.starts_with("trace_stress v1.9 random: 50 runs, "))
+        .find(|l| l.starts_with("trace_cpu_profile v1.6 mix: 1000 runs, "))
         .expect("a summary line");
     assert!(
         line.contains(&format!(", {} failures (", jsons.len())),
@@ -188,7 +191,7 @@ fn stress_saves_every_failure_and_replay_of_the_file_reproduces_it() {
                 v["variant"].as_str(),
                 v["native"].as_bool()
             ),
-            (Some("trace_stress"), Some("v1.9"), Some(false))
+            (Some("trace_cpu_profile"), Some("v1.6"), Some(false))
         );
         assert!(!f.knobs.is_empty() && !f.decisions.is_empty(), "{f:?}");
         let (code, replayed, err) = tracesim(&["replay", json.to_str().unwrap()]);

@@ -19,7 +19,8 @@ pub struct EmitterPlan {
     pub stacks: Vec<Vec<u64>>,
 }
 
-/// Emitter `i`: goroutine `EMITTER + i` on P `i`. Waits for tracing to start, then emits.
+/// Emitter `i`: goroutine `EMITTER + i` on P `i`. Waits for tracing to start, then emits, calling
+/// `runtime.Gosched()` between operations as Go's stress tests do, and exits.
 pub fn emitter(t: &Trace, i: usize, plan: &EmitterPlan) -> Ghost {
     let mut w = Writer {
         goid: goid::EMITTER + i as u64,
@@ -40,6 +41,9 @@ pub fn emitter(t: &Trace, i: usize, plan: &EmitterPlan) -> Ghost {
         let held = t.acquire_p(i);
         let own = held.own();
         t.start_on_p(&mut w, &own);
+        if j > 0 {
+            t.gosched(&mut w, &own);
+        }
         if j % 2 == 0 {
             t.event_on_p(&mut w, &own, ev::EV_GO_SYS_CALL, &[], Some(pcs));
         } else {
@@ -47,6 +51,11 @@ pub fn emitter(t: &Trace, i: usize, plan: &EmitterPlan) -> Ghost {
             t.user_log_on_p(&mut w, &own, key, b"v", pcs);
         }
     }
+    t.may_flush(w.goid);
+    let held = t.acquire_p(i);
+    t.exited[i].store(true, Ordering::SeqCst);
+    t.goexit(&mut w, &held.own());
+    drop(held);
     w.ghost
 }
 
@@ -84,8 +93,8 @@ pub fn signal(t: &Trace, samples: usize, stacks: &[Vec<u64>]) -> Ghost {
     ghost
 }
 
-/// The scheduler's poll (`findRunnable` → `traceReader`): readies the parked reader, emitting
-/// its `GoUnblock`. V1.7's poller gives up once it finds nothing after a wake-up.
+/// An idle M (`stopm`) that `wakep` starts (when the world restarts, when a goroutine is
+/// created): it takes its P, runs `findRunnable`'s trace-reader poll once, and goes idle again.
 pub fn poller(t: &Trace) -> Ghost {
     let p = t.p_poller();
     let mut w = Writer {
@@ -93,29 +102,13 @@ pub fn poller(t: &Trace) -> Ghost {
         p: Some(p),
         ..Writer::default()
     };
-    let mut woke = false;
-    while !t.done.load(Ordering::SeqCst) {
-        match t.trace_reader() {
-            Some(g) => {
-                let seq = t.next_seq(t.reader_slot(g));
-                {
-                    let held = t.acquire_p(p);
-                    t.start_on_p(&mut w, &held.own());
-                    t.event_on_p(
-                        &mut w,
-                        &held.own(),
-                        ev::EV_GO_UNBLOCK,
-                        &[g, seq],
-                        Some(&start_pcs(0)),
-                    );
-                }
-                t.parkers[(g - goid::READER) as usize].unpark();
-                woke = true;
-            }
-            None if woke && t.cfg.variant == Variant::V1_7 => break,
-            None => {}
+    loop {
+        t.idle_m.park();
+        if t.done.load(Ordering::SeqCst) {
+            break;
         }
-        sim::thread::yield_now();
+        let held = t.acquire_p(p);
+        t.find_runnable(&mut w, &held.own());
     }
     w.ghost
 }
@@ -123,8 +116,8 @@ pub fn poller(t: &Trace) -> Ghost {
 /// Chunks of trace bytes, each with its place in the order `ReadTrace` handed them out.
 pub type Chunks = Vec<(u64, Vec<u8>)>;
 
-/// A reader goroutine (`g`, see [`goid::reader`]): `ReadTrace` until nil, copying each chunk
-/// out and "writing" it with a syscall event. Returns its chunks and its ghost log.
+/// A reader goroutine (`g`, see [`goid::reader`]): `ReadTrace` until nil, copying each lent chunk
+/// after `readTrace0` unlocked and "writing" it with a syscall event. Returns its chunks and its ghost log.
 pub fn reader(t: &Trace, g: u64) -> (Chunks, Ghost) {
     let p = t.p_of_reader(g);
     let mut w = Writer {
@@ -143,47 +136,25 @@ pub fn reader(t: &Trace, g: u64) -> (Chunks, Ghost) {
             t.start_on_p(&mut w, &held.own());
             t.read_trace0(&mut w)
         };
-        match r {
-            Read::Data(bytes) => {
-                let n = bytes.len() as u64;
-                out.push((t.chunks.fetch_add(1, Ordering::SeqCst), bytes));
-                t.delivered.fetch_add(n, Ordering::SeqCst);
-                t.emit(&mut w, ev::EV_GO_SYS_CALL, &[], Some(&start_pcs(g)));
+        let bytes = match r {
+            Read::Header => crate::wire::enc::HEADER.to_vec(),
+            Read::Lent(lent) => t.copy_lent(&lent),
+            Read::Park => {
+                t.park_reader(&mut w);
+                continue;
             }
-            Read::Park => park(t, &mut w),
             Read::Nil => break,
-        }
+        };
+        let n = bytes.len() as u64;
+        out.push((t.chunks.fetch_add(1, Ordering::SeqCst), bytes));
+        t.delivered.fetch_add(n, Ordering::SeqCst);
+        t.emit(&mut w, ev::EV_GO_SYS_CALL, &[], Some(&start_pcs(g)));
     }
-    (out, w.ghost)
-}
-
-/// `gopark(traceReaderParkCallback)`: `GoBlock`, then the callback publishes the reader and
-/// re-checks `traceReader` (declining to park if work arrived meanwhile), then sleeps until the
-/// poller readies it; `GoStart` when it runs again.
-fn park(t: &Trace, w: &mut Writer) {
-    let p = t.p_of_reader(w.goid);
-    let slot = t.reader_slot(w.goid);
-    t.emit(w, ev::EV_GO_BLOCK, &[], Some(&start_pcs(w.goid)));
-    let published = t
-        .reader
-        .compare_exchange(0, w.goid, Ordering::SeqCst, Ordering::SeqCst)
-        .is_ok();
-    let declined =
-        !published || (t.cfg.variant != Variant::V1_7 && t.trace_reader() == Some(w.goid));
-    if declined {
-        let seq = t.next_seq(slot);
-        t.emit(
-            w,
-            ev::EV_GO_UNBLOCK,
-            &[w.goid, seq],
-            Some(&start_pcs(w.goid)),
-        );
-    } else {
-        t.parkers[(w.goid - goid::READER) as usize].park();
-    }
-    let seq = t.next_seq(slot);
+    t.may_flush(w.goid);
     let held = t.acquire_p(p);
-    t.event_on_p(w, &held.own(), ev::EV_GO_START, &[w.goid, seq], None);
+    t.goexit(&mut w, &held.own());
+    drop(held);
+    (out, w.ghost)
 }
 
 /// `runtime/trace.Start`'s `go func() { for { ReadTrace() ... } }`: creates reader `k` of
@@ -201,6 +172,7 @@ fn spawn_reader(
         &[rg, t.stacks.put(&start_pcs(rg))],
         Some(&start_pcs(0)),
     );
+    t.wakep();
     let tr = t.clone();
     let name = if k == 0 {
         format!("reader-{s}")
@@ -258,6 +230,7 @@ pub fn controller(
         traces.push(chunks.into_iter().flat_map(|c| c.1).collect());
     }
     t.done.store(true, Ordering::SeqCst);
+    t.wakep();
     ghost.merge(w.ghost);
     (traces, ghost)
 }

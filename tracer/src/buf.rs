@@ -13,6 +13,10 @@ pub struct TraceBuf {
     pub bytes: Vec<u8>,
     /// Timestamp of the last event (`lastTicks`): deltas are taken from it.
     pub last_ticks: u64,
+    /// Ghost (I4): the hash of `bytes` when the buffer was queued on the full FIFO.
+    pub flushed_hash: u64,
+    /// Ghost (I4): the reader goroutine this buffer is lent to as `trace.reading` (0: none).
+    pub lent_to: u64,
     cap: usize,
 }
 
@@ -24,6 +28,8 @@ impl TraceBuf {
             pid: 0,
             bytes: Vec::with_capacity(cap),
             last_ticks: 0,
+            flushed_hash: 0,
+            lent_to: 0,
             cap,
         })
     }
@@ -39,6 +45,12 @@ impl TraceBuf {
         self.pid = pid;
         self.bytes.clear();
         self.last_ticks = 0;
+        self.lent_to = 0;
+    }
+
+    /// The hash I4 compares: FNV-1a of the bytes.
+    pub fn hash(&self) -> u64 {
+        sim::runner::fnv1a(self.bytes.iter().copied())
     }
 
     /// The delta from the previous event to `ts`, and records `ts` (the runtime's `tickDiff`).

@@ -40,9 +40,17 @@ impl Trace {
         q.footer_written = false;
         self.footer_written_racy.store(false, Ordering::SeqCst);
         self.strings.reset_quiesced(self);
-        self.snapshot(w, &stw_own(&stw, self.p_controller()));
+        self.reset_lifecycles(&stw);
+        let own = stw_own(&stw, self.p_controller());
+        self.snapshot(w, &own);
         self.set_enabled(true);
         w.starting = false;
+        // startTheWorld → procresize → traceGomaxprocs, still under STW (Go's viewer needs it
+        // for its utilization plots).
+        let procs = self.ps.len() as u64;
+        self.event_on_p(w, &own, ev::EV_GOMAXPROCS, &[procs], Some(&start_pcs(0)));
+        drop(stw);
+        self.wakep();
         Ok(())
     }
 
@@ -51,7 +59,8 @@ impl Trace {
     fn snapshot(&self, w: &mut Writer, own: &POwn<'_>) {
         let p = own.p();
         let mut gs = vec![goid::CONTROLLER];
-        gs.extend((0..self.cfg.emitters as u64).map(|i| goid::EMITTER + i));
+        let live = (0..self.cfg.emitters).filter(|&i| !self.exited[i].load(Ordering::SeqCst));
+        gs.extend(live.map(|i| goid::EMITTER + i as u64));
         let here = start_pcs(0);
         for g in gs {
             let new_stack = self.stacks.put(&start_pcs(g));
@@ -70,10 +79,16 @@ impl Trace {
         if !self.stop_world_and_flush(w) {
             return;
         }
+        self.wakep();
         if self.cfg.variant != Variant::V1_10 {
+            // semacquire parks the controller: park_m → schedule() → findRunnable polls.
+            let held = self.acquire_p(self.p_controller());
+            self.find_runnable(w, &held.own());
+            drop(held);
             self.shutdown_sema.acquire();
         }
-        self.cleanup();
+        let held = self.acquire_p(self.p_controller());
+        self.cleanup(&held.own());
     }
 
     fn stop_world_and_flush(&self, w: &mut Writer) -> bool {
@@ -83,6 +98,7 @@ impl Trace {
         if !self.enabled() {
             return false;
         }
+        self.preempt_all(w, &stw);
         self.event_on_p(
             w,
             &stw_own(&stw, self.p_controller()),
@@ -95,17 +111,16 @@ impl Trace {
         let q = self.queues();
         for p in 0..self.ps.len() {
             if let Some(b) = self.p_buf(&stw_own(&stw, p)).take() {
-                q.full.push_back(b);
-                self.full_len.fetch_add(1, Ordering::SeqCst);
+                q.enqueue(b, &self.full_len);
             }
             self.ps[p].has_buf.store(false, Ordering::SeqCst);
         }
+        self.global_has_buf.store(false, Ordering::SeqCst);
         for b in [global.take(), self.cpu.log_buf().take()]
             .into_iter()
             .flatten()
         {
-            q.full.push_back(b);
-            self.full_len.fetch_add(1, Ordering::SeqCst);
+            q.enqueue(b, &self.full_len);
         }
         self.set_enabled(false);
         self.shutdown.store(true, Ordering::SeqCst);
@@ -113,12 +128,17 @@ impl Trace {
     }
 
     /// The runtime's assertions after the reader finished, then the cleanup (§A.5.9).
-    fn cleanup(&self) {
+    fn cleanup(&self, _own: &POwn<'_>) {
         let _g = self.lock.lock();
         for (p, slot) in self.ps.iter().enumerate() {
             let busy = slot.has_buf.load(Ordering::SeqCst);
             sim::invariant!(!busy, "I10", "trace: non-empty trace buffer in proc (P {p} got a buffer after StopTrace flushed it)");
         }
+        sim::invariant!(
+            !self.global_has_buf.load(Ordering::SeqCst),
+            "I10",
+            "trace: non-empty global trace buffer (a P-less event was written after StopTrace flushed it)"
+        );
         let q = self.queues();
         sim::invariant!(
             q.full.is_empty(),

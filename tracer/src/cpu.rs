@@ -12,7 +12,8 @@ use crate::wire::ev;
 use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use sim::sync::cell::UnsafeCell;
 
-/// One sample in the ring.
+/// One record in the ring: a sample, or an overflow record (`lost` > 0: how many samples the
+/// full ring dropped, Go's record with an all-zero header).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Sample {
     pub ts: u64,
@@ -20,14 +21,17 @@ pub struct Sample {
     pub goid: u64,
     pub pcs: [u64; DEPTH_MAX],
     pub len: usize,
+    pub lost: u64,
 }
 
-/// `profBuf`: a bounded SPSC ring; a full ring drops the sample (Go counts it in an overflow
-/// record, which the drain skips).
+/// `profBuf` (`runtime/profbuf.go`): a bounded SPSC ring. A full ring drops the sample and counts
+/// it (`b.overflow`); the next write with room for two records first writes an overflow record,
+/// and a read that finds no data returns a pending count as one. The drain skips them.
 pub struct ProfBuf {
     slots: Vec<UnsafeCell<Sample>>,
     w: AtomicU64,
     r: AtomicU64,
+    overflow: AtomicU64,
 }
 
 impl ProfBuf {
@@ -38,26 +42,52 @@ impl ProfBuf {
                 .collect(),
             w: AtomicU64::new(0),
             r: AtomicU64::new(0),
+            overflow: AtomicU64::new(0),
         }
     }
 
-    /// Writes a sample; returns its position, or `None` if the ring was full.
+    /// Writes a sample (after a pending overflow record, when both fit); returns its position,
+    /// or `None` if it was dropped and counted.
     pub fn write(&self, s: Sample) -> Option<u64> {
         let (w, r) = (self.w.load(Ordering::SeqCst), self.r.load(Ordering::SeqCst));
-        if w - r >= self.slots.len() as u64 {
+        let pending = self.overflow.load(Ordering::SeqCst);
+        let need = if pending > 0 { 2 } else { 1 };
+        if w - r + need > self.slots.len() as u64 {
+            self.overflow.fetch_add(1, Ordering::SeqCst);
             return None;
         }
-        // SAFETY: slot w is outside the reader's window until `w` is published below.
-        unsafe { *self.slots[(w % self.slots.len() as u64) as usize].get() = s };
-        self.w.store(w + 1, Ordering::SeqCst);
+        let mut w = w;
+        if pending > 0 {
+            let lost = self.overflow.swap(0, Ordering::SeqCst);
+            self.put(
+                w,
+                Sample {
+                    lost,
+                    ..Sample::default()
+                },
+            );
+            w += 1;
+        }
+        self.put(w, s);
         Some(w)
     }
 
-    /// Reads the next sample, if any (single reader).
+    fn put(&self, w: u64, s: Sample) {
+        // SAFETY: slot w is outside the reader's window until `w` is published below.
+        unsafe { *self.slots[(w % self.slots.len() as u64) as usize].get() = s };
+        self.w.store(w + 1, Ordering::SeqCst);
+    }
+
+    /// Reads the next record, if any (single reader); with no data, a pending overflow count is
+    /// returned as an overflow record.
     pub fn read(&self) -> Option<Sample> {
         let r = self.r.load(Ordering::SeqCst);
         if r >= self.w.load(Ordering::SeqCst) {
-            return None;
+            let lost = self.overflow.swap(0, Ordering::SeqCst);
+            return (lost > 0).then_some(Sample {
+                lost,
+                ..Sample::default()
+            });
         }
         // SAFETY: slot r was published by the writer and is not reused until `r` advances.
         let s = unsafe { *self.slots[(r % self.slots.len() as u64) as usize].get() };
@@ -65,9 +95,14 @@ impl ProfBuf {
         Some(s)
     }
 
-    /// How many samples were drained (samples at or past it were never read).
+    /// How many records were drained (records at or past it were never read).
     pub fn read_pos(&self) -> u64 {
         self.r.load(Ordering::SeqCst)
+    }
+
+    /// Samples dropped and not yet reported by an overflow record.
+    pub fn overflow_pending(&self) -> u64 {
+        self.overflow.load(Ordering::SeqCst)
     }
 }
 
@@ -77,6 +112,8 @@ pub struct Cpu {
     pub log_read: AtomicU64,
     pub signal_lock: AtomicBool,
     pub profbufs: Vec<ProfBuf>,
+    /// Ghost, per session: samples counted by the overflow records the drains read.
+    pub lost: Vec<AtomicU64>,
     log_buf: UnsafeCell<Option<Box<TraceBuf>>>,
     draining: AtomicBool,
 }
@@ -89,6 +126,7 @@ impl Cpu {
             log_read: AtomicU64::new(0),
             signal_lock: AtomicBool::new(false),
             profbufs: (0..sessions).map(|_| ProfBuf::new(slots.max(1))).collect(),
+            lost: (0..sessions).map(|_| AtomicU64::new(0)).collect(),
             log_buf: UnsafeCell::new(None),
             draining: AtomicBool::new(false),
         }
@@ -125,10 +163,12 @@ impl Trace {
             sim::thread::spin_loop();
         }
         let session = self.cpu.log_write.load(Ordering::SeqCst);
-        if session != 0 && self.cpu.profbufs[session as usize - 1].write(s).is_some() {
+        if session != 0 {
+            let pos = self.cpu.profbufs[session as usize - 1].write(s);
             ghost.samples.push(GhostSample {
                 session,
                 real_ts: s.ts,
+                pos,
             });
         }
         self.cpu.signal_lock.store(false, Ordering::SeqCst);
@@ -147,8 +187,17 @@ impl Trace {
             sim::thread::current_name()
         );
         let session = self.cpu.log_read.load(Ordering::SeqCst);
-        if session != 0 {
+        // Cleanup sets trace.cpuLogRead = nil: traceReadCPU would dereference it.
+        assert!(
+            session != 0,
+            "runtime error: invalid memory address or nil pointer dereference (traceReadCPU after StopTrace's cleanup set trace.cpuLogRead = nil)"
+        );
+        {
             while let Some(s) = self.cpu.profbufs[session as usize - 1].read() {
+                if s.lost > 0 {
+                    self.cpu.lost[session as usize - 1].fetch_add(s.lost, Ordering::SeqCst);
+                    continue;
+                }
                 self.drain_one(w, &s);
             }
         }
@@ -156,6 +205,9 @@ impl Trace {
     }
 
     fn drain_one(&self, w: &mut Writer, s: &Sample) {
+        // A flush takes trace.lock, and an M holding a runtime lock is not preemptible: V1.4's
+        // reader, draining without its P, holds it while it writes (and may flush).
+        let _p = (!self.world.held_by_me()).then(|| self.acquire_p(w.p.expect("the reader's P")));
         let slot = self.cpu.log_buf();
         if slot.is_none() {
             *slot = Some(self.flush(w.goid, None, 0));

@@ -98,6 +98,7 @@ impl Trace {
         let slot = self.p_buf(own);
         self.write_event(w, slot, p as i32, typ, args, pcs);
         self.mark_has_buf(p);
+        self.track(p, typ, args);
         true
     }
 
@@ -126,6 +127,7 @@ impl Trace {
             return false;
         }
         self.write_event(w, &mut g, -1, typ, args, None);
+        self.global_has_buf.store(true, Ordering::Release);
         true
     }
 

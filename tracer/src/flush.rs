@@ -7,7 +7,6 @@ use crate::buf::TraceBuf;
 use crate::locks;
 use crate::state::Trace;
 use crate::wire::enc;
-use sim::sync::atomic::Ordering;
 use sim::sync::Reentry;
 
 impl Trace {
@@ -25,9 +24,8 @@ impl Trace {
         };
         let q = self.queues();
         if let Some(b) = old {
-            q.full.push_back(b);
+            q.enqueue(b, &self.full_len);
             q.boundary_flushes += 1;
-            self.full_len.fetch_add(1, Ordering::SeqCst);
         }
         let mut b = match q.empty.pop() {
             Some(b) => {

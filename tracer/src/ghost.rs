@@ -37,11 +37,13 @@ pub struct GhostEvent {
     pub stack: Option<GhostStack>,
 }
 
-/// One CPU sample the profBuf accepted (`real_ts` identifies it).
+/// One CPU sample the SIGPROF handler offered to the profBuf (`real_ts` identifies it): its
+/// position in the ring, or `None` when the full ring dropped it (an overflow record counts it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct GhostSample {
     pub session: u64,
     pub real_ts: u64,
+    pub pos: Option<u64>,
 }
 
 /// An actor's ghost log.

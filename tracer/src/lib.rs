@@ -3,16 +3,19 @@
 //!
 //! Module map:
 //! - [`state`]: the global `trace` struct, each field behind Go's documented protection, checked;
-//!   [`world`]: Ps and stop-the-world; [`locks`]: go1.21.0's lock ranks.
+//!   [`world`]: Ps and stop-the-world; [`locks`]: go1.21.0's lock ranks; [`alloc`]: `mallocgc`.
 //! - [`buf`], [`flush`], [`emit`]: buffers, `traceFlush`, `traceEvent`.
 //! - [`strings`], [`stack`]: the string table and the stack table with its lock-free `find`.
 //! - [`cpu`]: the SIGPROF ring (`profBuf`) and `traceReadCPU`.
-//! - [`reader`]: `ReadTrace`/`readTrace0`/`traceReader`; [`control`]: `StartTrace`/`StopTrace`.
-//! - [`actors`]: the simulated threads of §G.2; [`ghost`]: what they committed.
-//! - [`validate`]: the invariants of §G.6 over the output; [`wire`]: the go1.21 wire format.
+//! - [`reader`]: `ReadTrace`/`readTrace0`/`traceReader`; [`sched`]: `findRunnable`'s poll, the
+//!   reader's park, `wakep`; [`control`]: `StartTrace`/`StopTrace`.
+//! - [`actors`]: the simulated threads of §G.2; [`ghost`]: what they committed;
+//!   [`lifecycle`]: goroutine and P slices as the runtime ends them.
+//! - [`validate`]: the invariants of §G.6 over the output, and [`viewer`] what Go's viewer needs; [`wire`]: the go1.21 wire format.
 //! - [`variant`]: V1.0 (released) and the bug variants of §G.7, toggles on this one model.
 
 pub mod actors;
+pub mod alloc;
 pub mod buf;
 pub mod control;
 pub mod cpu;
@@ -21,13 +24,16 @@ pub mod flush;
 pub mod fuzz;
 pub mod ghost;
 pub mod go122;
+pub mod lifecycle;
 pub mod locks;
 pub mod reader;
+pub mod sched;
 pub mod stack;
 pub mod state;
 pub mod strings;
 pub mod validate;
 pub mod variant;
+pub mod viewer;
 pub mod wire;
 pub mod world;
 

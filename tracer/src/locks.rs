@@ -1,6 +1,8 @@
 //! The lock classes of the go1.21 tracer, with go1.21.0's ranks (`runtime/lockrank.go` at
-//! go1.21.0; the go1.21.13 build numbers `trace` 46, see STRESS.md). Partial order:
-//! `sysmon < traceBuf < traceStrings < mheap < trace < traceStackTab`.
+//! go1.21.0; the go1.21.13 source installed here numbers them `sched` 16, `traceBuf` 28,
+//! `traceStrings` 29, `fin` 30, `mheap` 43, `trace` 46, `traceStackTab` 47: six ranks were added
+//! below `sched` and the two `rwmutex` ranks removed, see STRESS.md). Partial order:
+//! `sysmon < traceBuf < traceStrings < fin < mheap < trace < traceStackTab`.
 
 use sim::LockClass;
 
@@ -12,7 +14,10 @@ pub static SCHED: LockClass = LockClass::new("sched", 10);
 pub static TRACE_BUF: LockClass = LockClass::new("traceBuf", 24);
 /// `trace.stringsLock`.
 pub static TRACE_STRINGS: LockClass = LockClass::new("traceStrings", 25);
-/// `mheap_.lock`, standing for every allocation lock.
+/// `finlock`: `mallocgc` may queue a finalizer (`lockRankMayQueueFinalizer`, a may-acquire on
+/// every allocation).
+pub static FIN: LockClass = LockClass::new("fin", 26);
+/// `mheap_.lock`, taken when an allocation refills its span from the heap.
 pub static MHEAP: LockClass = LockClass::new("mheap", 39);
 /// `trace.lock`.
 pub static TRACE: LockClass = LockClass::new("trace", 42);

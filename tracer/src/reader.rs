@@ -1,11 +1,11 @@
 //! The reader (go1.21 `ReadTrace`, `readTrace0`, `traceReader`, `traceReaderAvailable`): the
 //! header once, then full buffers one at a time, then after `StopTrace` the footer (frequency
 //! and stack table) and nil. A reader with nothing to read parks; the scheduler's poll
-//! (`traceReader`, called from `findRunnable`) wakes it. The park callback re-checks
-//! `traceReader` itself, which is the guard against a lost wake-up.
+//! (`traceReader`, called from `findRunnable`, see [`crate::sched`]) wakes it.
 
+use crate::buf::TraceBuf;
 use crate::emit::Writer;
-use crate::state::{goid, Trace};
+use crate::state::{goid, POwn, Trace};
 use crate::variant::Variant;
 use crate::wire::enc;
 use sim::sync::atomic::Ordering;
@@ -14,13 +14,21 @@ use sim::sync::MutexGuard;
 /// What one `readTrace0` returns.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Read {
-    /// A chunk of trace bytes (the header, a full buffer).
-    Data(Vec<u8>),
+    /// The header (static bytes).
+    Header,
+    /// A full buffer, lent as `trace.reading` until this reader calls again: the caller copies
+    /// it after `readTrace0` unlocked (`ReadTrace`'s contract), with [`Trace::copy_lent`].
+    Lent(Lent),
     /// Nothing to read yet: park.
     Park,
     /// The end of the stream (or a refused concurrent reader).
     Nil,
 }
+
+/// A buffer lent by `readTrace0`: `trace.reading`'s address (a `Box` does not move while it
+/// sits in the queues), valid until the reader's next call.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Lent(*const TraceBuf);
 
 /// The trace clock's frequency, in ticks per second (one tick per nanosecond).
 pub const TICKS_PER_SEC: u64 = 1_000_000_000;
@@ -48,6 +56,9 @@ impl Trace {
     /// is in fact stored by `StopTrace`'s cleanup with the world running. The claim that makes it
     /// safe (§A.8): whenever the guard could read that store, `footerWritten` is already true.
     pub(crate) fn drain_first(&self) -> bool {
+        if self.cfg.variant == Variant::V1_5 {
+            return true;
+        }
         let footer = self.footer_written_racy.load(Ordering::SeqCst);
         let drain = !footer && !self.shutdown.load(Ordering::SeqCst);
         sim::invariant!(
@@ -75,12 +86,13 @@ impl Trace {
         }
         let q = self.queues();
         if let Some(b) = q.reading.take() {
+            self.recycle_reading(w, &b);
             q.empty.push(b);
         }
         if !q.header_written {
             q.header_written = true;
             self.unlock0(g, false);
-            return Read::Data(enc::HEADER.to_vec());
+            return Read::Header;
         }
         if v.drain_inside_lock() && !q.footer_written && !self.shutdown.load(Ordering::SeqCst) {
             self.read_cpu(w);
@@ -98,12 +110,13 @@ impl Trace {
     /// `newFull:` hand out the next full buffer, else write the footer, else end the stream.
     fn new_full(&self, w: &mut Writer, g: MutexGuard<'_, ()>) -> Read {
         let q = self.queues();
-        if let Some(b) = q.full.pop_front() {
+        if let Some(mut b) = q.full.pop_front() {
             self.full_len.fetch_sub(1, Ordering::SeqCst);
-            let bytes = b.bytes.clone();
+            b.lent_to = w.goid;
+            let lent = Lent(&*b);
             q.reading = Some(b);
             self.unlock0(g, false);
-            return Read::Data(bytes);
+            return Read::Lent(lent);
         }
         if !q.footer_written {
             return self.footer(w, g);
@@ -131,16 +144,14 @@ impl Trace {
         );
         self.stacks.dump(self, w.goid, &mut slot, 0);
         let g = self.lock0(w);
-        self.queues()
-            .full
-            .push_back(slot.take().expect("the footer buffer"));
-        self.full_len.fetch_add(1, Ordering::SeqCst);
+        let b = slot.take().expect("the footer buffer");
+        self.queues().enqueue(b, &self.full_len);
         self.new_full(w, g)
     }
 
     /// `traceReader`: the parked reader, if there is work for it (data or shutdown); clears
-    /// `trace.reader` so that exactly one waker readies it.
-    pub fn trace_reader(&self) -> Option<u64> {
+    /// `trace.reader` so that exactly one waker readies it. Only ever called on a P (`own`).
+    pub fn trace_reader(&self, _own: &POwn<'_>) -> Option<u64> {
         let r = self.reader.load(Ordering::SeqCst);
         let work = self.full_len.load(Ordering::SeqCst) > 0 || self.shutdown.load(Ordering::SeqCst);
         if r == 0 || !work {
@@ -157,6 +168,41 @@ impl Trace {
                 .is_ok();
         drop(g);
         got.then_some(r)
+    }
+
+    /// I4, at the recycle of `trace.reading` (under `trace.lock`): a lent buffer goes back to the
+    /// free list only when its consumer calls again, having copied it.
+    fn recycle_reading(&self, w: &Writer, b: &TraceBuf) {
+        sim::invariant!(
+            b.lent_to == w.goid,
+            "I4",
+            "buffer {} (batch of P {}) lent to reader goroutine {} is recycled by goroutine {} before its consumer called ReadTrace again \
+             (the consumer may still be copying it; a flush can reuse it now)",
+            b.id,
+            b.pid,
+            b.lent_to,
+            w.goid
+        );
+    }
+
+    /// `ReadTrace`'s caller copying the lent buffer after `readTrace0` unlocked: its bytes must
+    /// be the bytes that were queued (I4: nothing wrote the buffer after it was flushed).
+    pub fn copy_lent(&self, lent: &Lent) -> Vec<u8> {
+        // SAFETY: `trace.reading` is this reader's until it calls again (I4 is checked where it
+        // is recycled, before anything can reuse it); nothing writes a queued buffer.
+        let b = unsafe { &*lent.0 };
+        sim::thread::sched_point();
+        let bytes = b.bytes.clone();
+        let now = sim::runner::fnv1a(bytes.iter().copied());
+        sim::invariant!(
+            now == b.flushed_hash,
+            "I4",
+            "buffer {} (batch of P {}) changed between its flush and its delivery (hash {:#x} at flush, {now:#x} when copied)",
+            b.id,
+            b.pid,
+            b.flushed_hash
+        );
+        bytes
     }
 
     /// The goroutine slot of reader goroutine `g`.

@@ -118,7 +118,7 @@ impl StackTab {
     fn quiesced(&self, t: &Trace, when: &str) {
         let active = self.active.load(Ordering::SeqCst);
         sim::invariant!(
-            t.cfg.variant == Variant::V1_9 || (!t.enabled() && active == 0),
+            !t.enabled() && active == 0,
             "I13",
             "stack table {when} while writers are live (enabled={}, puts in progress={active}); \
              dump must only run once every writer has quiesced",
@@ -131,11 +131,13 @@ impl StackTab {
         let _frame = sim::record::frame("traceStackTab.dump");
         let _g = (t.cfg.variant == Variant::V1_8).then(|| self.lock.lock());
         self.quiesced(t, "dump starts");
+        let mut first = true;
         for head in &self.heads {
             let mut i = head.load(Ordering::SeqCst);
             while i != 0 {
                 let n = self.node(i);
-                self.dump_node(t, goid, slot, pid, n);
+                self.dump_node(t, goid, slot, pid, n, first);
+                first = false;
                 i = n.next;
             }
         }
@@ -154,7 +156,11 @@ impl StackTab {
         slot: &mut Option<Box<TraceBuf>>,
         pid: i32,
         n: &Node,
+        first: bool,
     ) {
+        // fpunwindExpand's and traceFrames' `make`s; the first refills the span cache.
+        t.mallocgc(first);
+        t.mallocgc(false);
         let mut frames = [Frame::default(); DEPTH_MAX];
         for (f, &pc) in frames.iter_mut().zip(&n.pcs[..n.len]) {
             let func =

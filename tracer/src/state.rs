@@ -51,6 +51,15 @@ pub struct Queues {
     pub allocations: u64,
 }
 
+impl Queues {
+    /// `traceFullQueue`: appends `b` to the full FIFO, remembering its hash for I4.
+    pub fn enqueue(&mut self, mut b: Box<TraceBuf>, full_len: &AtomicU64) {
+        b.flushed_hash = b.hash();
+        self.full.push_back(b);
+        full_len.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
 /// One P's trace state (`p.trace`).
 pub struct PSlot {
     pub buf: UnsafeCell<Option<Box<TraceBuf>>>,
@@ -58,6 +67,11 @@ pub struct PSlot {
     pub has_buf: AtomicBool,
     /// The session whose ProcStart this P has emitted.
     pub session_seen: AtomicU64,
+    /// The goroutine whose slice is open on this P in the trace (`GoStart` written, no end event
+    /// yet), 0 for none; and whether the P is started (`ProcStart` without `ProcStop`). Written
+    /// only by the P's owner or under STW, like the buffer (see [`Trace::track`]).
+    pub running_g: AtomicU64,
+    pub proc_on: AtomicBool,
 }
 
 /// A held P (Go's `acquirem` with the M's `p`): a shared hold on the world, owning P `p`.
@@ -115,7 +129,11 @@ pub struct Trace {
     pub reader: AtomicU64,
     pub shutdown_sema: Sema,
     pub buf_lock: Mutex<Option<Box<TraceBuf>>>,
+    /// Mirror of `trace.buf != 0`, which `StopTrace`'s cleanup reads without `bufLock`.
+    pub global_has_buf: AtomicBool,
     pub sysmon: Mutex<()>,
+    /// `mheap_.lock` (see [`crate::alloc`]).
+    pub mheap: Mutex<()>,
     pub ps: Vec<PSlot>,
     pub strings: Strings,
     pub stacks: StackTab,
@@ -131,6 +149,13 @@ pub struct Trace {
     pub chunks: AtomicU64,
     /// The poller may stop (the controller finished every session).
     pub done: AtomicBool,
+    /// The idle M that `wakep` starts to run `findRunnable` (the poller actor).
+    pub idle_m: Parker,
+    /// Ghost: readers readied by their own M's `findRunnable` right after parking, with the work
+    /// the park callback's re-check would have seen (V1.7's window, hit and survived).
+    pub late_wakeups: AtomicU64,
+    /// Emitter `i` returned (`goexit`): the next snapshot no longer lists it.
+    pub exited: Vec<AtomicBool>,
     /// `StopTrace`'s cleanup ran for the current session (ghost, for the I11 claim).
     pub cleaned: AtomicBool,
 }
@@ -164,6 +189,8 @@ impl Trace {
                 buf: UnsafeCell::new(None),
                 has_buf: AtomicBool::new(false),
                 session_seen: AtomicU64::new(0),
+                running_g: AtomicU64::new(0),
+                proc_on: AtomicBool::new(false),
             })
             .collect();
         let gslots = 1 + cfg.emitters + 2 * cfg.sessions;
@@ -180,7 +207,9 @@ impl Trace {
             reader: AtomicU64::new(0),
             shutdown_sema: Sema::new("trace.shutdownSema", 0),
             buf_lock: Mutex::ranked(&locks::TRACE_BUF, None),
+            global_has_buf: AtomicBool::new(false),
             sysmon: Mutex::ranked(&locks::SYSMON, ()),
+            mheap: Mutex::ranked(&locks::MHEAP, ()),
             ps,
             strings: Strings::new(),
             stacks: StackTab::new(cfg.stack_slots),
@@ -193,6 +222,9 @@ impl Trace {
             delivered: AtomicU64::new(0),
             chunks: AtomicU64::new(0),
             done: AtomicBool::new(false),
+            idle_m: Parker::new("an idle M (stopm, until wakep)"),
+            late_wakeups: AtomicU64::new(0),
+            exited: (0..cfg.emitters).map(|_| AtomicBool::new(false)).collect(),
             cleaned: AtomicBool::new(false),
             cfg,
         }
@@ -227,14 +259,25 @@ impl Trace {
 
     /// The `Locked(trace)` state: asserts `trace.lock` is held by this actor, or the world is
     /// stopped by it (`StopTrace` enqueues under STW without the lock).
+    /// Every holder of `trace.lock` must also hold a P or `bufLock` (Go: a locked M is not
+    /// preemptible, and the P-less emitter holds `bufLock`), which is what makes `StopTrace`'s
+    /// lock-free enqueue under STW exclusive: a holder with neither is reported here.
     #[allow(clippy::mut_from_ref)]
     #[track_caller]
     pub fn queues(&self) -> &mut Queues {
+        let locked = self.lock.mutex().held_by_me();
         sim::invariant!(
-            self.lock.mutex().held_by_me() || self.world.stopped_by_me(),
+            locked || self.world.stopped_by_me(),
             "I11",
             "{} touches trace.full/empty/reading without holding trace.lock and outside a stop-the-world \
              (likely cause: a traceFlush that skipped locking because lockOwner still named its goroutine)",
+            sim::thread::current_name()
+        );
+        sim::invariant!(
+            !locked || self.world.held_by_me() || self.buf_lock.held_by_me(),
+            "I11",
+            "{} holds trace.lock without a P and without trace.bufLock, so StopTrace's stop-the-world \
+             does not exclude it while it enqueues trace.full without the lock",
             sim::thread::current_name()
         );
         // SAFETY: trace.lock (or STW) excludes every other accessor.

@@ -33,7 +33,7 @@ impl Strings {
         }
     }
 
-    fn lookup(&self, s: &str) -> (u64, bool) {
+    fn lookup(&self, t: &Trace, s: &str) -> (u64, bool) {
         let _g = self.lock.lock();
         // SAFETY: stringsLock is held.
         let (map, seq) = unsafe { &mut *self.table.get() };
@@ -41,6 +41,7 @@ impl Strings {
             Some(&id) => (id, false),
             None => {
                 *seq += 1;
+                t.mallocgc(false); // trace.strings[s] = id may grow the map
                 map.insert(s.to_string(), *seq);
                 (*seq, true)
             }
@@ -59,7 +60,7 @@ impl Strings {
         if s.is_empty() {
             return 0;
         }
-        let (id, new) = self.lookup(s);
+        let (id, new) = self.lookup(t, s);
         if new {
             t.ensure_room(goid, slot, pid, enc::string_bytes_max(s.len()));
             enc::string(

@@ -1,6 +1,7 @@
 //! The validator: after an execution, each session's trace is judged against the invariants of
 //! §G.6 that apply to v1 — structure (I3, I5, I6, I7, I15, through [`crate::wire::check`]), Go's
-//! own go1.21 parser (through [`crate::wire::parse`]), and the ghost logs: exactly-once delivery
+//! own go1.21 parser (through [`crate::wire::parse`]) and viewer's needs ([`crate::viewer`]), and
+//! the ghost logs: exactly-once delivery
 //! and per-writer order of every event (I2, I3) and of every accepted CPU sample (I12).
 
 use crate::ghost::{Ghost, GhostEvent};
@@ -94,6 +95,20 @@ fn stacks_as_put(session: u64, ghost: &Ghost, d: &Decoded) -> Result<(), String>
     Ok(())
 }
 
+/// I5, exactly: go1.21's `put` gives one id per distinct stack in a session, so two definitions
+/// with the same PCs mean two `put`s of one stack returned different ids.
+fn one_id_per_stack(d: &Decoded) -> Result<(), String> {
+    let mut ids: BTreeMap<Vec<u64>, u64> = BTreeMap::new();
+    for (id, pcs) in definitions(d) {
+        if let Some(first) = ids.insert(pcs.clone(), id) {
+            return Err(format!(
+                "I5 violated: stacks {first} and {id} are both defined with PCs {pcs:x?}: the stack table gave one stack two ids in one session"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn exactly_once(session: u64, ghost: &Ghost, seen: &Seen) -> Result<(), String> {
     let mut want: BTreeMap<(i32, u64), u8> = BTreeMap::new();
     for e in ghost.events.iter().filter(|e| e.session == session) {
@@ -117,21 +132,30 @@ fn exactly_once(session: u64, ghost: &Ghost, seen: &Seen) -> Result<(), String> 
     Ok(())
 }
 
+/// I12, exactly: every sample the profBuf accepted appears once in the trace, and every sample
+/// it dropped is counted by an overflow record a drain read.
 fn samples_once(t: &Trace, session: u64, ghost: &Ghost, seen: &Seen) -> Result<(), String> {
-    let drained = t.cpu.profbufs[session as usize - 1].read_pos() as usize;
-    let mut accepted: Vec<u64> = ghost
-        .samples
-        .iter()
-        .filter(|s| s.session == session)
+    let mine = || ghost.samples.iter().filter(|s| s.session == session);
+    let mut accepted: Vec<u64> = mine()
+        .filter(|s| s.pos.is_some())
         .map(|s| s.real_ts)
         .collect();
     accepted.sort_unstable();
-    accepted.truncate(drained);
     let mut got = seen.samples.clone();
     got.sort_unstable();
     if accepted != got {
         return Err(format!(
-            "I12 violated: CPU samples accepted by the profBuf and drained {accepted:?}, but the trace holds samples at {got:?}"
+            "I12 violated: CPU samples accepted by the profBuf at {accepted:?}, but the trace holds samples at {got:?} \
+             (each accepted sample must appear exactly once)"
+        ));
+    }
+    let dropped = mine().filter(|s| s.pos.is_none()).count() as u64;
+    let counted = t.cpu.lost[session as usize - 1].load(sim::sync::atomic::Ordering::SeqCst);
+    if dropped != counted {
+        let pending = t.cpu.profbufs[session as usize - 1].overflow_pending();
+        return Err(format!(
+            "I12 violated: the full profBuf dropped {dropped} samples, but the overflow records drained count {counted} \
+             ({pending} still pending in the ring)"
         ));
     }
     Ok(())
@@ -173,7 +197,9 @@ pub fn validate_session(
     let d =
         wire::dec::decode_lenient(bytes).map_err(|e| format!("the trace does not decode: {e}"))?;
     let violations = wire::check(&d);
-    let as_put = stacks_as_put(session, ghost, &d).err();
+    let as_put = stacks_as_put(session, ghost, &d)
+        .and_then(|()| one_id_per_stack(&d))
+        .err();
     if !violations.is_empty() || as_put.is_some() {
         let structural = (!violations.is_empty()).then(|| summarize(&violations));
         return Err([as_put, structural]
@@ -182,7 +208,9 @@ pub fn validate_session(
             .collect::<Vec<_>>()
             .join("\n"));
     }
-    wire::parse(bytes).map_err(|e| format!("Go's go1.21 parser rejects the trace: {e}"))?;
+    let parsed =
+        wire::parse(bytes).map_err(|e| format!("Go's go1.21 parser rejects the trace: {e}"))?;
+    crate::viewer::viewable(&parsed)?;
     let seen = seen(session, &d);
     exactly_once(session, ghost, &seen)?;
     samples_once(t, session, ghost, &seen)

@@ -15,9 +15,11 @@ pub enum Variant {
     V1_3,
     /// The reader drains CPU samples without holding its P.
     V1_4,
+    /// `readTrace0`'s unlocked drain guard `!footerWritten && !shutdown` removed.
+    V1_5,
     /// Two concurrent `ReadTrace` callers.
     V1_6,
-    /// Park callback without the `traceReader` re-check, and a poller that stops once idle.
+    /// Park callback without the `traceReader` re-check (only).
     V1_7,
     /// `dump` holds `stackTab.lock` for the whole walk.
     V1_8,
@@ -31,12 +33,13 @@ pub enum Variant {
 
 impl Variant {
     /// Every variant, in order.
-    pub const ALL: [Variant; 11] = [
+    pub const ALL: [Variant; 12] = [
         Self::V1_0,
         Self::V1_1,
         Self::V1_2,
         Self::V1_3,
         Self::V1_4,
+        Self::V1_5,
         Self::V1_6,
         Self::V1_7,
         Self::V1_8,
@@ -53,6 +56,7 @@ impl Variant {
             Self::V1_2 => "v1.2",
             Self::V1_3 => "v1.3",
             Self::V1_4 => "v1.4",
+            Self::V1_5 => "v1.5",
             Self::V1_6 => "v1.6",
             Self::V1_7 => "v1.7",
             Self::V1_8 => "v1.8",
@@ -81,8 +85,9 @@ impl Variant {
             Self::V1_2 => "trace.lock made non-reentrant but traceReadCPU left inside readTrace0's locked region",
             Self::V1_3 => "reentrant trace.lock; readTrace0's park path unlocks without clearing lockOwner",
             Self::V1_4 => "the reader drains CPU samples without holding its P, so StopTrace's drain can run concurrently",
+            Self::V1_5 => "readTrace0 drains CPU samples without its guard !footerWritten && !shutdown",
             Self::V1_6 => "two goroutines call ReadTrace concurrently",
-            Self::V1_7 => "park callback skips the traceReader re-check; the poller stops once it finds nothing",
+            Self::V1_7 => "the reader's park callback skips the traceReader re-check (nothing else changes)",
             Self::V1_8 => "stack table dump holds stackTab.lock for the whole walk",
             Self::V1_9 => "the reader dumps the stack table before writers are quiesced",
             Self::V1_10 => "StopTrace does not wait on shutdownSema before its cleanup",
@@ -98,12 +103,13 @@ impl Variant {
             Self::V1_2 => "deadlock: the reader re-acquires trace (rank 42) in traceFlush under traceReadCPU under readTrace0",
             Self::V1_3 => "I11: a later flush by the reader goroutine skips trace.lock and touches the full/empty queues unlocked",
             Self::V1_4 => "I12: two concurrent drainers of the CPU profile buffer, or a drained sample lost",
-            Self::V1_6 => "`ReadTrace called from multiple goroutines simultaneously`, then StopTrace hangs (I8), or I12",
-            Self::V1_7 => "I8: the reader stays parked with data or shutdown pending; StopTrace waits forever (deadlock)",
-            Self::V1_8 => "rank report `0 : traceStackTab 43` / `1 : traceStrings 25` (or `trace 42`); the trace stays valid",
-            Self::V1_9 => "I5: a stack referenced by an event or sample is never defined (or I13: a put during the dump)",
+            Self::V1_5 => "all invariants hold (negative control): after StopTrace's drain the profBuf is closed and empty, and the reader never calls again after its final nil, so cleanup's nil cpuLogRead is never drained",
+            Self::V1_6 => "`ReadTrace called from multiple goroutines simultaneously`, then StopTrace hangs (I8), or I4 (`trace.reading` recycled before its consumer called again), or I12",
+            Self::V1_7 => "all invariants hold (negative control): park_m's schedule() polls traceReader on the same M right after the callback, so a reader published with work pending is readied there; the re-check only saves a reschedule",
+            Self::V1_8 => "rank report `0 : traceStackTab 43` / `1 : fin 26` (the first allocation's finalizer-queue may-acquire, fpunwindExpand's make); the trace stays valid",
+            Self::V1_9 => "I13: the dump starts while tracing is enabled (revised from I5: with every check on, the quiescence check stops the execution before the stack put after the walk can show as undefined)",
             Self::V1_10 => "I10 (`trace: non-empty full trace buffer`, `reading after shutdown`) or I14/I7",
-            Self::V1_11 => "I2 (an event lost) or I10 (`trace: non-empty trace buffer in proc`)",
+            Self::V1_11 => "I2 (an event lost) or I10 (`trace: non-empty trace buffer in proc`, `trace: non-empty global trace buffer`)",
         }
     }
 

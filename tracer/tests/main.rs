@@ -18,6 +18,7 @@ mod util;
 
 mod checks;
 mod encoder;
+mod fidelity;
 mod go122_cases;
 mod go122_fuzz;
 mod go122_golden;

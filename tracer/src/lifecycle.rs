@@ -1,0 +1,70 @@
+//! Goroutine and P lifecycles as the go1.21 runtime writes them into the trace
+//! (`runtime/proc.go`: `execute` → `GoStart`, `goexit0` → `GoEnd`, `releasep` → `ProcStop`,
+//! `gopreempt_m` → `GoPreempt`, `stopTheWorldWithSema`). Every slice a goroutine starts ends:
+//! the goroutine ends (`GoEnd`) or blocks (`GoBlock`), or `StopTrace`'s stop-the-world preempts
+//! it and stops its P, as the runtime does before `StopTrace` runs. Go's parser accepts an
+//! unterminated slice; Go's viewer (`go tool trace`) dereferences the missing end and panics.
+
+use crate::emit::Writer;
+use crate::state::{stw_own, POwn, Trace};
+use crate::wire::ev;
+use crate::world::StwGuard;
+use sim::sync::atomic::Ordering;
+
+impl Trace {
+    /// Follows the P's trace state after event `typ` was written on P `p` by its owner.
+    pub(crate) fn track(&self, p: usize, typ: u8, args: &[u64]) {
+        let slot = &self.ps[p];
+        match typ {
+            ev::EV_PROC_START => slot.proc_on.store(true, Ordering::Relaxed),
+            ev::EV_PROC_STOP => slot.proc_on.store(false, Ordering::Relaxed),
+            ev::EV_GO_START => slot.running_g.store(args[0], Ordering::Relaxed),
+            ev::EV_GO_END
+            | ev::EV_GO_BLOCK
+            | ev::EV_GO_SCHED
+            | ev::EV_GO_PREEMPT
+            | ev::EV_GO_SYS_BLOCK => slot.running_g.store(0, Ordering::Relaxed),
+            _ => {}
+        }
+    }
+
+    /// Forgets every P's trace state at `StartTrace` (under STW): a new trace starts with every
+    /// P stopped and no goroutine running.
+    pub(crate) fn reset_lifecycles(&self, _stw: &StwGuard<'_>) {
+        for slot in &self.ps {
+            slot.running_g.store(0, Ordering::Relaxed);
+            slot.proc_on.store(false, Ordering::Relaxed);
+        }
+    }
+
+    /// `goexit0` then `findRunnable` finding nothing: `GoEnd`, then `ProcStop` as the M releases
+    /// its P. The caller's goroutine must have run in this session, so it starts first if it has
+    /// not (`execute`). Writes nothing while tracing is off.
+    pub fn goexit(&self, w: &mut Writer, own: &POwn<'_>) {
+        let p = own.p();
+        self.start_on_p(w, own);
+        if self.ps[p].running_g.load(Ordering::Relaxed) == w.goid {
+            self.event_on_p(w, own, ev::EV_GO_END, &[], None);
+        }
+        if self.ps[p].proc_on.load(Ordering::Relaxed) {
+            self.event_on_p(w, own, ev::EV_PROC_STOP, &[], None);
+        }
+    }
+
+    /// `stopTheWorldWithSema` as the trace sees it: each running goroutine is preempted at its
+    /// next safe point (`GoPreempt`, with its stack) and its M stops the P (`ProcStop`); idle Ps
+    /// write nothing. Run by `StopTrace` under STW for every P but its own, into their buffers.
+    pub(crate) fn preempt_all(&self, w: &mut Writer, stw: &StwGuard<'_>) {
+        for p in (0..self.ps.len()).filter(|&p| p != self.p_controller()) {
+            let own = stw_own(stw, p);
+            let g = self.ps[p].running_g.load(Ordering::Relaxed);
+            if g != 0 {
+                let pcs = crate::control::start_pcs(g);
+                self.event_on_p(w, &own, ev::EV_GO_PREEMPT, &[], Some(&pcs));
+            }
+            if self.ps[p].proc_on.load(Ordering::Relaxed) {
+                self.event_on_p(w, &own, ev::EV_PROC_STOP, &[], None);
+            }
+        }
+    }
+}
