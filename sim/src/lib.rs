@@ -12,7 +12,9 @@
 //!   lock-order cycles and invariant failures into [`Failure`]s; replay; determinism check.
 //! - [`seed`], [`swarm`]: seed parsing and derivation; knobs drawn from the seed.
 //! - [`failure`]: the structured, serialisable failure and its report.
+//! - [`cell`]: checked cells for shared state, and the happens-before race detector.
 
+pub mod cell;
 mod ctx;
 pub mod determinism;
 mod driver;

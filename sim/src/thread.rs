@@ -15,6 +15,7 @@ pub enum JoinHandle<T> {
 }
 
 /// Spawns a thread named `name` (the name appears in failure reports).
+#[track_caller]
 pub fn spawn<F, T>(name: &str, f: F) -> JoinHandle<T>
 where
     F: FnOnce() -> T + Send + 'static,
@@ -23,10 +24,14 @@ where
     if crate::sync::in_sim() {
         ctx::with(|c| c.pending_starts += 1);
         let owned = name.to_string();
+        let fork = crate::cell::race::fork(Location::caller());
         // The name lives in the simulator's context only: naming the shuttle task too costs a
         // label map per spawn, and every report uses our names.
         let h = shuttle::thread::Builder::new()
-            .spawn(move || run_task(owned, f))
+            .spawn(move || {
+                crate::cell::race::adopt(fork);
+                run_task(owned, f)
+            })
             .expect("[sim internal bug] shuttle spawn failed");
         let id = usize::from(h.thread().id());
         JoinHandle::Sim(h, id)
@@ -83,7 +88,10 @@ impl<T> JoinHandle<T> {
                 let r = h.join();
                 wait::end();
                 match r {
-                    Ok(Some(v)) => v,
+                    Ok(Some(v)) => {
+                        crate::cell::race::joined(id, Location::caller());
+                        v
+                    }
                     _ => panic::panic_any(Stopping),
                 }
             }

@@ -3,6 +3,9 @@
 
 mod util;
 
+mod cell_races;
+mod cell_rules;
+
 mod deadlock;
 mod determinism;
 mod lost_update;

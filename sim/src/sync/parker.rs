@@ -59,11 +59,17 @@ impl Parker {
                 }
                 *t = false;
                 mirror.store(false, Ordering::SeqCst);
+                crate::cell::race::obj_acquire(
+                    self as *const Self as usize,
+                    "returned from gopark of",
+                    self.name,
+                );
             }
         }
     }
 
     /// `goready`: wakes the parked goroutine (or lets its next `park` return at once).
+    #[track_caller]
     pub fn unpark(&self) {
         match &self.raw {
             Raw::Std(m, cv) => {
@@ -71,6 +77,11 @@ impl Parker {
                 cv.notify_one();
             }
             Raw::Sim(m, cv, mirror) => {
+                crate::cell::race::obj_release(
+                    self as *const Self as usize,
+                    "goready of",
+                    self.name,
+                );
                 *m.lock().unwrap_or_else(|e| e.into_inner()) = true;
                 mirror.store(true, Ordering::SeqCst);
                 cv.notify_one();

@@ -59,11 +59,17 @@ impl Sema {
                 }
                 *n -= 1;
                 mirror.store(*n, Ordering::SeqCst);
+                crate::cell::race::obj_acquire(
+                    self as *const Self as usize,
+                    "semacquire",
+                    self.name,
+                );
             }
         }
     }
 
     /// `semrelease`: adds a permit and wakes a waiter.
+    #[track_caller]
     pub fn release(&self) {
         match &self.raw {
             Raw::Std(m, cv) => {
@@ -71,6 +77,11 @@ impl Sema {
                 cv.notify_one();
             }
             Raw::Sim(m, cv, mirror) => {
+                crate::cell::race::obj_release(
+                    self as *const Self as usize,
+                    "semrelease",
+                    self.name,
+                );
                 let mut n = m.lock().unwrap_or_else(|e| e.into_inner());
                 *n += 1;
                 mirror.store(*n, Ordering::SeqCst);
