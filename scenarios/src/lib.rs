@@ -12,6 +12,7 @@ pub mod board;
 pub mod body;
 pub mod cli;
 pub mod corpus;
+pub mod go122;
 pub mod hunt;
 pub mod knobs;
 pub mod save;

@@ -9,5 +9,6 @@ mod regressions;
 mod baseline;
 mod canary;
 mod cli;
+mod go122;
 mod snapshots;
 mod stress;
