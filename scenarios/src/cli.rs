@@ -77,6 +77,18 @@ pub(crate) fn scenario(name: &str) -> Result<Scenario, ExitCode> {
         .ok_or_else(|| usage(&format!("unknown scenario {name:?} (see `tracesim list`)")))
 }
 
+/// A usage error unless `variant` belongs to `sc`'s model.
+pub(crate) fn fits(sc: Scenario, variant: Variant) -> Result<(), ExitCode> {
+    if sc.accepts(variant) {
+        return Ok(());
+    }
+    Err(usage(&format!(
+        "variant {} is not a variant of scenario {}'s model (see `tracesim list`)",
+        variant.name(),
+        sc.name()
+    )))
+}
+
 /// Writes an execution's trace: session 1 to `path`, session k to `path.k`.
 pub fn write_trace(path: &Path, artifact: &[u8]) -> std::io::Result<usize> {
     let sessions = crate::body::sessions(artifact);
@@ -116,10 +128,11 @@ fn cmd_run(
     variant: Variant,
     out: Option<PathBuf>,
 ) -> ExitCode {
-    let sc = match scenario(scen) {
+    let sc = match scenario(scen).and_then(|s| fits(s, variant).map(|()| s)) {
         Ok(s) => s,
         Err(code) => return code,
     };
+    let variant = sc.resolve(variant);
     let cfg = run_config(sc, variant, seed, executions, sched);
     println!(
         "tracesim run {}: base seed {}, {executions} executions, scheduler {sched}, variant {}",
@@ -250,6 +263,9 @@ fn cmd_replay(
         Ok(t) => t,
         Err(code) => return code,
     };
+    if let Err(code) = fits(t.scenario, t.variant) {
+        return code;
+    }
     let cfg = run_config(t.scenario, t.variant, t.base, 1, t.scheduler);
     let res = sim::run_single(
         &cfg,
@@ -338,11 +354,12 @@ fn dump_go121(bytes: &[u8]) -> ExitCode {
 
 fn cmd_list() -> ExitCode {
     println!("scenarios:");
-    for s in Scenario::ALL {
+    for s in Scenario::ALL.into_iter().chain(Scenario::GO122) {
         println!("  {:<24} {}", s.name(), s.description());
     }
-    println!("variants:");
-    for v in Variant::ALL {
+    println!("variants (v1.x: go1.21 scenarios; v2.x: go1.22 scenarios):");
+    let v2 = tracer::go122::Variant::ALL.map(Variant::V2);
+    for v in Variant::ALL.into_iter().chain(v2) {
         println!(
             "  {:<6} {}\n         predicted: {}",
             v.name(),
