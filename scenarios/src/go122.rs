@@ -105,7 +105,7 @@ impl Knobs2 {
             _ => sw.fixed("sessions", 1),
         } as usize;
         let allocator = if sw.chance("allocator", 0.5) {
-            sw.range("allocator_events", 1..=2)
+            sw.range("allocator_events", 1..=3)
         } else {
             0
         } as usize;
@@ -135,6 +135,9 @@ impl Knobs2 {
             profbuf_slots: self.profbuf_slots,
             tab_slots: 64,
             stacks: self.stacks.clone(),
+            alloc_stacks: (0..self.allocator as u64)
+                .map(|k| vec![0x50_0000 + 0x100 * k, 0x50_0010])
+                .collect(),
             variant,
         }
     }
@@ -186,4 +189,23 @@ pub fn run(s: Scenario2, variant: Variant) {
     swarm::record_output(sim::runner::fnv1a(artifact.iter().copied()));
     swarm::record_artifact(artifact);
     validate::validate(&sessions, &ghost);
+    pressure(&t);
+}
+
+/// Harness self-check: tiny buffers must make every execution flush batches, allocate
+/// buffers, recycle one through the free list, and cross a generation.
+fn pressure(t: &Trace) {
+    use sim::sync::atomic::Ordering;
+    let (flushes, reuses) = {
+        let q = t.lock.lock();
+        (q.flushes, q.reuses)
+    };
+    let allocations = t.allocations.load(Ordering::SeqCst);
+    let generations = t.generations.load(Ordering::SeqCst);
+    sim::invariant!(
+        flushes > 0 && reuses > 0 && allocations > 0 && generations > 1,
+        "harness",
+        "the knobs did not exercise the buffer and generation paths (flushes {flushes}, free-list reuses {reuses}, \
+         allocations {allocations}, generations {generations})"
+    );
 }

@@ -83,13 +83,13 @@ pub fn allocator(t: &Trace, rounds: usize) -> Ghost {
     let mut a = Actor::on(t.m_of(role::ALLOCATOR));
     let pool = t.cfg.stacks.len();
     let mut k = 0;
-    while k < rounds && !t.done.load(Ordering::SeqCst) {
+    while k < rounds.min(t.cfg.alloc_stacks.len()) && !t.done.load(Ordering::SeqCst) {
         if !t.enabled() {
             sim::thread::yield_now();
             continue;
         }
         let _h = t.mheap.lock();
-        if emit_one(t, &mut a, k, Some((k + 1) % pool)) {
+        if emit_one(t, &mut a, k, Some(pool + k)) {
             k += 1;
         }
     }
@@ -123,6 +123,9 @@ pub fn spawn_advancer(t: &Arc<Trace>, advances: usize) -> JoinHandle<Ghost> {
             if n < advances && t.enabled() {
                 t.trace_advance(&mut a, false);
                 n += 1;
+                if n == 1 {
+                    t.advanced.release();
+                }
             }
             sim::thread::yield_now();
         }
@@ -175,6 +178,8 @@ pub fn controller(t: &Arc<Trace>, sessions: usize, advances: usize, pause: usize
         for _ in 0..pause {
             sim::thread::yield_now();
         }
+        // The test's workload runs across at least one generation boundary.
+        t.advanced.acquire();
         t.stop_trace(&mut a);
         let mut s = Session {
             bytes: Vec::new(),

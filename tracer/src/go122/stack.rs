@@ -50,10 +50,21 @@ impl Trace {
         w.flush();
     }
 
+    /// The PCs of stack `key` (pool stack `key - 1`, then the allocator's stacks).
+    fn stack_pcs(&self, key: u64) -> &[u64] {
+        let k = (key - 1) as usize;
+        let pool = self.cfg.stacks.len();
+        if k < pool {
+            &self.cfg.stacks[k]
+        } else {
+            &self.cfg.alloc_stacks[k - pool]
+        }
+    }
+
     /// `makeTraceFrames`: allocates, then interns each frame's function and file.
     fn make_frames(&self, a: &mut Actor, gen: u64, key: u64) -> Vec<Frame> {
         self.mallocgc(a);
-        let pcs = &self.cfg.stacks[(key - 1) as usize];
+        let pcs = self.stack_pcs(key);
         pcs.iter()
             .map(|&pc| Frame {
                 pc,

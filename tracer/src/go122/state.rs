@@ -31,6 +31,9 @@ pub struct Config {
     pub tab_slots: usize,
     /// The pool of stacks (fake PCs) events and samples use.
     pub stacks: Vec<Vec<u64>>,
+    /// The allocator's stacks, one per round (the allocation path's own stacks, which no
+    /// emitter uses: each round inserts a new stack).
+    pub alloc_stacks: Vec<Vec<u64>>,
     pub variant: Variant,
 }
 
@@ -90,6 +93,8 @@ pub struct Trace {
     pub first_gen: AtomicU64,
     pub advancer_exited: Sema,
     pub cpu_exited: Sema,
+    /// Harness: the advancer finished its first generation of the session.
+    pub advanced: Sema,
     /// Ghost: the advancer waits in `doneSema` (whether a release readies a goroutine).
     pub advancer_waiting: AtomicBool,
     /// Ghost: unique event ids, allocations counted, the controller finished.
@@ -141,6 +146,7 @@ impl Trace {
             first_gen: AtomicU64::new(0),
             advancer_exited: Sema::new("advancer exit", 0),
             cpu_exited: Sema::new("traceStopReadCPU wait", 0),
+            advanced: Sema::new("a generation boundary", 0),
             advancer_waiting: AtomicBool::new(false),
             next_id: AtomicU64::new(1),
             allocations: AtomicU64::new(0),

@@ -27,7 +27,7 @@ const TABLE: [(Variant, &str, &str, &str); 13] = [
     (Variant::V2_1, "v2.1", "before 5249947: dump holds stackTab[gen%2].tab.lock for the whole walk",
      "rank report `0 : traceStackTab 48` / `1 : fin 31` at the first dump of a non-empty table; the trace stays valid"),
     (Variant::V2_2, "v2.2", "v2.1 and one stack table for all generations: the dumped table is the one live writers use",
-     "deadlock: dump holds traceStackTab and waits for mheap while the allocator holds mheap and waits for traceStackTab (ABBA)"),
+     "ABBA deadlock by schedule (rank checking off): dump holds traceStackTab and waits for mheap while the allocator holds mheap and waits for traceStackTab; reported at the step bound with that wait cycle (the poller and CPU reader keep polling); other schedules: I5 (ids reused across generations)"),
     (Variant::V2_3, "v2.3", "dump(gen) and the string reset run before the quiescence loop and the CPU flush",
      "I13 (a put into the table during or after its dump), or I5 `found invalid stack ID`"),
     (Variant::V2_4, "v2.4", "stringTab[gen%2].reset runs before stackTab[gen%2].dump",
@@ -43,11 +43,11 @@ const TABLE: [(Variant, &str, &str, &str); 13] = [
     (Variant::V2_9, "v2.9", "the SIGPROF handler does not take the M's seqlock (before f5e475edaf, #55317)",
      "I12: a sample written into profBuf[gen%2] after traceCPUFlush(gen) is lost or lands in a later generation"),
     (Variant::V2_10, "v2.10", "StopTrace waits for the advancer while still holding traceAdvanceSema",
-     "deadlock: the advancer blocks in semacquire(traceAdvanceSema) (I8)"),
+     "I8: StopTrace waits for the advancer's exit while the advancer blocks in semacquire(traceAdvanceSema); reported at the step bound (emitters and the poller keep polling)"),
     (Variant::V2_11, "v2.11", "the reader clears workAvailable after unlocking (negative control)",
      "all invariants hold: traceReaderAvailable also wakes on flushedGen == readerGen and shutdown"),
     (Variant::V2_12, "v2.12", "two goroutines call ReadTrace concurrently",
-     "`ReadTrace called from multiple goroutines simultaneously`, then I4/I2 or StopTrace hangs (I8)"),
+     "the readers split the stream: Go's reader rejects the first reader's bytes (`bad file format`, `no frequency event found`, …) or I2; the rejected caller logs `ReadTrace called from multiple goroutines simultaneously`"),
 ];
 
 impl Variant {
