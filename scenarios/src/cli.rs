@@ -5,7 +5,7 @@ use crate::stress_args::StressArgs;
 use crate::{body, run_config, Scenario};
 use clap::{Parser, Subcommand};
 use sim::native::NATIVE_SCHEDULER;
-use sim::{parse_seed, ExecResult, Failure, SchedulerSpec};
+use sim::{parse_seed, ExecResult, Failure, RankMode, SchedulerSpec};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tracer::Variant;
@@ -32,6 +32,10 @@ pub enum Command {
         scheduler: SchedulerSpec,
         #[arg(long, default_value = "v1.0", value_parser = parse_variant)]
         variant: Variant,
+        /// Lock-rank checking: go (Go's checkRanks), strict, off, or quiescent (Go's, aware of
+        /// quiescent lock instances: beyond Go's lockrank).
+        #[arg(long, default_value = "go", value_parser = parse_rank_mode)]
+        rank_mode: RankMode,
         /// Write the trace of the execution the run names (the one seed when N=1, else the
         /// first failing one); sessions after the first go to FILE.2, FILE.3, ….
         #[arg(long)]
@@ -52,6 +56,9 @@ pub enum Command {
         scheduler: Option<SchedulerSpec>,
         #[arg(long)]
         trace_out: Option<PathBuf>,
+        /// Lock-rank checking, as for `run`.
+        #[arg(long, default_value = "go", value_parser = parse_rank_mode)]
+        rank_mode: RankMode,
     },
     /// Decode and validate a go1.21 or go1.22 trace file (picked from its header), one event per
     /// line in Go's rendering (exit 0 valid, 1 invalid, 2 unreadable or unsupported version).
@@ -60,6 +67,27 @@ pub enum Command {
     Hunt(crate::hunt::HuntArgs),
     /// List scenarios and variants.
     List,
+}
+
+fn parse_rank_mode(s: &str) -> Result<RankMode, String> {
+    match s {
+        "go" => Ok(RankMode::GoCompatible),
+        "strict" => Ok(RankMode::Strict),
+        "off" => Ok(RankMode::Off),
+        "quiescent" => Ok(RankMode::Quiescent),
+        _ => Err(format!(
+            "unknown rank mode {s:?} (go, strict, off or quiescent)"
+        )),
+    }
+}
+
+fn rank_mode_name(m: RankMode) -> &'static str {
+    match m {
+        RankMode::GoCompatible => "go",
+        RankMode::Strict => "strict",
+        RankMode::Off => "off",
+        RankMode::Quiescent => "quiescent",
+    }
 }
 
 pub(crate) fn parse_variant(s: &str) -> Result<Variant, String> {
@@ -127,13 +155,15 @@ fn cmd_run(
     sched: SchedulerSpec,
     variant: Variant,
     out: Option<PathBuf>,
+    rank_mode: RankMode,
 ) -> ExitCode {
     let sc = match scenario(scen).and_then(|s| fits(s, variant).map(|()| s)) {
         Ok(s) => s,
         Err(code) => return code,
     };
     let variant = sc.resolve(variant);
-    let cfg = run_config(sc, variant, seed, executions, sched);
+    let mut cfg = run_config(sc, variant, seed, executions, sched);
+    with_rank_mode(&mut cfg, rank_mode);
     println!(
         "tracesim run {}: base seed {}, {executions} executions, scheduler {sched}, variant {}",
         sc.name(),
@@ -174,6 +204,14 @@ fn cmd_run(
         return code;
     }
     ExitCode::from(u8::from(report.failure_count > 0))
+}
+
+/// Sets the rank mode, and names it in the replay line when it is not Go's.
+fn with_rank_mode(cfg: &mut sim::RunConfig, mode: RankMode) {
+    cfg.rank_mode = mode;
+    if mode != RankMode::GoCompatible {
+        cfg.replay_template += &format!(" --rank-mode {}", rank_mode_name(mode));
+    }
 }
 
 fn load_failure(path: &str) -> Result<(Failure, Scenario, Variant), String> {
@@ -254,6 +292,7 @@ fn cmd_replay(
     variant: Option<Variant>,
     sched: Option<SchedulerSpec>,
     out: Option<PathBuf>,
+    rank_mode: RankMode,
 ) -> ExitCode {
     let t = match if target.ends_with(".json") {
         replay_file(target)
@@ -266,7 +305,8 @@ fn cmd_replay(
     if let Err(code) = fits(t.scenario, t.variant) {
         return code;
     }
-    let cfg = run_config(t.scenario, t.variant, t.base, 1, t.scheduler);
+    let mut cfg = run_config(t.scenario, t.variant, t.base, 1, t.scheduler);
+    with_rank_mode(&mut cfg, rank_mode);
     let res = sim::run_single(
         &cfg,
         t.seed,
@@ -380,7 +420,10 @@ pub fn main(cli: Cli) -> ExitCode {
             scheduler,
             variant,
             trace_out,
-        } => cmd_run(&scenario, seed, executions, scheduler, variant, trace_out),
+            rank_mode,
+        } => cmd_run(
+            &scenario, seed, executions, scheduler, variant, trace_out, rank_mode,
+        ),
         Command::Stress(args) => cmd_stress(args),
         Command::Replay {
             target,
@@ -388,7 +431,8 @@ pub fn main(cli: Cli) -> ExitCode {
             variant,
             scheduler,
             trace_out,
-        } => cmd_replay(&target, scenario, variant, scheduler, trace_out),
+            rank_mode,
+        } => cmd_replay(&target, scenario, variant, scheduler, trace_out, rank_mode),
         Command::Dump { file } => cmd_dump(&file),
         Command::Hunt(args) => crate::hunt::cmd_hunt(args),
         Command::List => cmd_list(),

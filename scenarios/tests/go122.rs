@@ -243,3 +243,31 @@ fn v2_12_two_readers_split_the_trace() {
         fs[0]
     );
 }
+
+#[test]
+fn quiescence_aware_ranks_judge_v2_1_unrealizable_and_v2_2_realizable() {
+    let quiet = |v: Variant, n: u64| {
+        let mut c = cfg(Scenario2::Stress, 1, n, SchedulerSpec::Mix);
+        c.rank_mode = RankMode::Quiescent;
+        go_with(&c, Scenario2::Stress, v)
+    };
+    let r = quiet(Variant::V2_1, 300);
+    assert_eq!(r.failure_count, 0, "{}", r.failures[0]);
+    assert!(
+        r.rank_reports
+            .iter()
+            .any(|(_, m)| m.contains("quiescence: fin (rank 31)")
+                && m.contains("traceStackTab (rank 48)")
+                && m.contains("judged unrealizable")),
+        "{:?}",
+        r.rank_reports
+    );
+    let r = quiet(Variant::V2_0, 300);
+    assert_eq!(r.failure_count, 0, "{}", r.failures[0]);
+    let r = quiet(Variant::V2_2, 600);
+    assert!(
+        any_says(&r.failures, &["quiescence claim broken", "traceStackTab"]),
+        "{} failures",
+        r.failure_count
+    );
+}

@@ -31,7 +31,12 @@ impl Trace {
     /// `stackTab[gen%2].dump(gen)`, run by actor `a` (the advancer or StopTrace's caller).
     pub fn dump(&self, a: &mut Actor, gen: u64) {
         let tab = self.stack_tab(gen);
-        let walk_lock = self.variant().locked_walk().then(|| tab.lock.lock());
+        // Before 5249947 the walk held the table lock. The table is quiescent (I13 checks that
+        // no insert reaches it during the dump), which the quiescence-aware rank mode is told.
+        let walk_lock = self
+            .variant()
+            .locked_walk()
+            .then(|| tab.lock.lock_quiescent());
         tab.dumping.store(true, Ordering::SeqCst);
         let mut w = super::locker::Writer::unowned(self, gen, None);
         for (key, id) in tab.nodes() {
