@@ -63,6 +63,7 @@ impl Trace {
     /// Stop the advancer goroutine and wait for it (`s.stop()`).
     pub fn stop_advancer(&self) {
         self.advancer_stop.store(true, Ordering::SeqCst);
+        self.advancer_wake.release();
         self.advancer_exited.acquire();
     }
 

@@ -113,14 +113,19 @@ pub fn spawn_cpu_reader(t: &Arc<Trace>) -> JoinHandle<Ghost> {
     })
 }
 
-/// The advancer goroutine with `traceadvanceperiod=0`: up to `advances` generations.
+/// The advancer goroutine with `traceadvanceperiod=0`: up to `advances` generations, then it
+/// sleeps (`wakeableSleep`) until `StopTrace` wakes it to exit.
 pub fn spawn_advancer(t: &Arc<Trace>, advances: usize) -> JoinHandle<Ghost> {
     let t = t.clone();
     spawn("advancer", move || {
         let mut a = t.actor(role::ADVANCER);
         let mut n = 0;
         while !t.advancer_stop.load(Ordering::SeqCst) {
-            if n < advances && t.enabled() {
+            if n == advances {
+                t.advancer_wake.acquire();
+                continue;
+            }
+            if t.enabled() {
                 t.trace_advance(&mut a, false);
                 n += 1;
                 if n == 1 {

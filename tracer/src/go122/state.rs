@@ -92,6 +92,8 @@ pub struct Trace {
     /// The first generation of the current session.
     pub first_gen: AtomicU64,
     pub advancer_exited: Sema,
+    /// The advancer's `wakeableSleep` once its generations are done.
+    pub advancer_wake: Sema,
     pub cpu_exited: Sema,
     /// Harness: the advancer finished its first generation of the session.
     pub advanced: Sema,
@@ -145,6 +147,7 @@ impl Trace {
             cpu_stop: AtomicBool::new(false),
             first_gen: AtomicU64::new(0),
             advancer_exited: Sema::new("advancer exit", 0),
+            advancer_wake: Sema::new("wakeableSleep", 0),
             cpu_exited: Sema::new("traceStopReadCPU wait", 0),
             advanced: Sema::new("a generation boundary", 0),
             advancer_waiting: AtomicBool::new(false),
