@@ -1,13 +1,11 @@
 //! The race detector: unordered conflicting accesses to a cell are found in the first execution
 //! that runs both, even with no scheduling point inside the window, with both sites in a
-//! TSan-like report that replays identically; the same accesses ordered by a lock, a semaphore
-//! hand-off, park/unpark, an atomic flag or spawn/join pass 1,000 executions each, and each of
-//! those with its synchronisation removed (the canary) is found at once.
+//! TSan-like report that replays identically (`cell_handoff` has the ordered counterparts);
+//! with race checking off, cell switch points let a torn read be observed.
 
 use crate::util::config;
 use sim::cell::Shared;
-use sim::sync::atomic::{AtomicBool, Ordering};
-use sim::sync::{Arc, Mutex, Parker, Sema};
+use sim::sync::Arc;
 use sim::thread::spawn;
 use sim::{run, run_single, Failure, FailureKind, RunConfig, SchedulerSpec};
 
@@ -163,146 +161,6 @@ fn reads_alone_do_not_race() {
     assert_eq!(report.failure_count, 0, "{:?}", report.failures.first());
 }
 
-/// How `writer` hands the cell to `reader`.
-#[derive(Clone, Copy, Debug)]
-enum Sync {
-    Lock,
-    Sema,
-    Park,
-    AtomicFlag,
-    SpawnJoin,
-}
-
-struct Objects {
-    cell: Shared<u64>,
-    lock: Mutex<()>,
-    sema: Sema,
-    parker: Parker,
-    flag: AtomicBool,
-}
-
-/// One write by `writer`, one read-modify-write by `reader` (after the hand-off when `on`),
-/// and a final read by `main` after joining both. With `on == false` the hand-off is removed.
-fn hand_off(sync: Sync, on: bool) {
-    let o = Arc::new(Objects {
-        cell: Shared::new("counter", 0u64),
-        lock: Mutex::new(()),
-        sema: Sema::new("handoff", 0),
-        parker: Parker::new("reader"),
-        flag: AtomicBool::new(false),
-    });
-    if let Sync::SpawnJoin = sync {
-        return spawn_join(&o, on);
-    }
-    let (w, r) = (o.clone(), o.clone());
-    let writer = spawn("writer", move || write_side(&w, sync, on));
-    let reader = spawn("reader", move || read_side(&r, sync, on));
-    writer.join();
-    reader.join();
-    o.cell.with(|v| assert!(*v >= 1));
-}
-
-fn write_side(o: &Objects, sync: Sync, on: bool) {
-    let _g = (on && matches!(sync, Sync::Lock)).then(|| o.lock.lock());
-    o.cell.with_mut(|v| *v += 1);
-    match (sync, on) {
-        (Sync::Sema, true) => o.sema.release(),
-        (Sync::Park, true) => o.parker.unpark(),
-        (Sync::AtomicFlag, true) => o.flag.store(true, Ordering::SeqCst),
-        _ => {}
-    }
-}
-
-fn read_side(o: &Objects, sync: Sync, on: bool) {
-    match (sync, on) {
-        (Sync::Sema, true) => o.sema.acquire(),
-        (Sync::Park, true) => o.parker.park(),
-        (Sync::AtomicFlag, true) => {
-            while !o.flag.load(Ordering::SeqCst) {
-                sim::thread::spin_loop();
-            }
-        }
-        _ => {}
-    }
-    let _g = (on && matches!(sync, Sync::Lock)).then(|| o.lock.lock());
-    o.cell.with_mut(|v| *v += 10);
-}
-
-fn spawn_join(o: &Arc<Objects>, on: bool) {
-    o.cell.with_mut(|v| *v += 1);
-    let c = o.clone();
-    let child = spawn("child", move || c.cell.with_mut(|v| *v += 10));
-    if on {
-        child.join();
-        o.cell.with(|v| assert_eq!(*v, 11));
-    } else {
-        o.cell.with(|v| std::hint::black_box(*v));
-        child.join();
-    }
-}
-
-fn no_false_positive(sync: Sync, seed: u64) {
-    let test = "cell_races::ordered_accesses_pass_1000_executions_and_their_canaries_fail_at_once";
-    let cfg = config(seed, 1000, SchedulerSpec::Random, test);
-    let report = run(&cfg, move || hand_off(sync, true));
-    println!(
-        "{sync:?}: {} executions, {} failures",
-        report.executions, report.failure_count
-    );
-    assert_eq!(report.executions, 1000);
-    assert_eq!(report.failure_count, 0, "{sync:?}: {}", report.failures[0]);
-    let canary = run(
-        &RunConfig {
-            executions: 20,
-            ..cfg
-        },
-        move || hand_off(sync, false),
-    );
-    let first = canary
-        .failures
-        .first()
-        .unwrap_or_else(|| panic!("{sync:?} canary not found"));
-    assert_eq!(
-        (first.index, first.kind),
-        (0, FailureKind::DataRace),
-        "{sync:?}: {first}"
-    );
-}
-
-#[test]
-fn ordered_accesses_pass_1000_executions_and_their_canaries_fail_at_once() {
-    for (i, sync) in [
-        Sync::Lock,
-        Sync::Sema,
-        Sync::Park,
-        Sync::AtomicFlag,
-        Sync::SpawnJoin,
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        no_false_positive(sync, 100 + i as u64);
-    }
-}
-
-#[test]
-fn under_pct_the_ordered_accesses_pass_too() {
-    let test = "cell_races::under_pct_the_ordered_accesses_pass_too";
-    for sync in [Sync::Lock, Sync::Sema, Sync::Park, Sync::AtomicFlag] {
-        let cfg = RunConfig {
-            pct_steps: 40,
-            ..config(3, 300, SchedulerSpec::Pct { depth: 3 }, test)
-        };
-        let report = run(&cfg, move || hand_off(sync, true));
-        assert_eq!(
-            report.failure_count,
-            0,
-            "{sync:?}: {:?}",
-            report.failures.first()
-        );
-    }
-}
-
 /// A two-field record filled in two accesses and read in two: a torn read needs a scheduling
 /// point inside one of the windows.
 fn fill_and_read() {
@@ -383,4 +241,52 @@ fn cell_switch_points_drawn_from_the_seed_are_knobs() {
         .failures
         .iter()
         .all(|f| f.knobs.contains(&("cell_switch".into(), "true".into()))));
+}
+
+/// Half the executions (by a knob drawn from the seed) join `b` before `main`'s access, half
+/// race: the detector's state is per execution, so exactly the racing ones fail, and a second
+/// run of the same seeds fails identically (`check_determinism`).
+fn sometimes_joined() {
+    let joined = sim::swarm::Swarm::current().chance("join_first", 0.5);
+    let c = Arc::new(Shared::new("counter", 0u64));
+    let c2 = c.clone();
+    let b = spawn("b", move || c2.with_mut(|v| *v += 1));
+    let b = if joined {
+        b.join();
+        None
+    } else {
+        Some(b)
+    };
+    c.with_mut(|v| *v += 1);
+    if let Some(b) = b {
+        b.join();
+    }
+}
+
+#[test]
+fn the_detector_state_is_per_execution_and_deterministic() {
+    let test = "cell_races::the_detector_state_is_per_execution_and_deterministic";
+    let cfg = RunConfig {
+        keep_failures: 200,
+        ..config(13, 200, SchedulerSpec::Random, test)
+    };
+    let (report, mismatches) = sim::check_determinism(&cfg, sometimes_joined);
+    assert!(mismatches.is_empty(), "{}", mismatches[0]);
+    let racing: Vec<u64> = (0..200)
+        .filter(|&i| {
+            let seed = sim::exec_seed(cfg.base_seed, i);
+            !sim::swarm::Swarm::from_seed(seed).chance("join_first", 0.5)
+        })
+        .collect();
+    let failed: Vec<u64> = report.failures.iter().map(|f| f.index).collect();
+    println!("{} of 200 executions race and fail", failed.len());
+    assert!(!racing.is_empty() && racing.len() < 200);
+    assert_eq!(
+        failed, racing,
+        "exactly the executions that skip the join fail"
+    );
+    assert!(report
+        .failures
+        .iter()
+        .all(|f| f.kind == FailureKind::DataRace));
 }

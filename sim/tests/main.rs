@@ -3,6 +3,7 @@
 
 mod util;
 
+mod cell_handoff;
 mod cell_races;
 mod cell_rules;
 

@@ -29,6 +29,11 @@ impl VClock {
         self.0[t] += 1;
     }
 
+    /// Becomes a copy of `other`, reusing its allocation (a join with a clock known to cover it).
+    pub fn copy_from(&mut self, other: &VClock) {
+        self.0.clone_from(&other.0);
+    }
+
     /// Pointwise maximum with `other` (an acquire).
     pub fn join(&mut self, other: &VClock) {
         if self.0.len() < other.0.len() {

@@ -100,33 +100,51 @@ impl<T> Locked<T> {
         }
     }
 
+    #[inline]
     #[track_caller]
     fn prove(&self, lock: &(impl LockRef + ?Sized)) {
         let off = lock.lock_addr() as isize - self as *const Self as isize;
         let bound = self.bound.load(Ordering::Relaxed);
-        let first = bound == 0
-            && self
-                .bound
-                .compare_exchange(0, off, Ordering::Relaxed, Ordering::Relaxed)
-                .is_ok();
-        if !first && self.bound.load(Ordering::Relaxed) != off {
-            let what = format!(
-                "accessed with lock `{}`, another instance than the one it is bound to (at its first access)",
-                lock.lock_name()
-            );
-            let cause = "the wrong instance of the lock is taken (another P's, another table's)";
-            violated(self.kind(), &self.core.meta.name, &what, cause);
+        if bound != off && !self.bind(off) {
+            self.wrong_lock(lock.lock_name());
         }
         if !lock.held_by_me() {
-            let what = format!(
-                "thread `{}` does not hold lock `{}`",
-                crate::thread::current_name(),
-                lock.lock_name()
-            );
-            let cause =
-                "a missing lock(&...) around this access, or the access comes after the unlock";
-            violated(self.kind(), &self.core.meta.name, &what, cause);
+            self.not_held(lock.lock_name());
         }
+    }
+
+    /// Binds the cell to the lock at `off` on its first access; false if bound to another.
+    fn bind(&self, off: isize) -> bool {
+        match self
+            .bound
+            .compare_exchange(0, off, Ordering::Relaxed, Ordering::Relaxed)
+        {
+            Ok(_) => true,
+            Err(b) => b == off,
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    #[track_caller]
+    fn wrong_lock(&self, lock: &str) -> ! {
+        let what = format!(
+            "accessed with lock `{lock}`, another instance than the one it is bound to (at its first access)"
+        );
+        let cause = "the wrong instance of the lock is taken (another P's, another table's)";
+        violated(self.kind(), &self.core.meta.name, &what, cause)
+    }
+
+    #[cold]
+    #[inline(never)]
+    #[track_caller]
+    fn not_held(&self, lock: &str) -> ! {
+        let what = format!(
+            "thread `{}` does not hold lock `{lock}`",
+            crate::thread::current_name()
+        );
+        let cause = "a missing lock(&...) around this access, or the access comes after the unlock";
+        violated(self.kind(), &self.core.meta.name, &what, cause)
     }
 
     #[track_caller]

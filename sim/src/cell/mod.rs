@@ -1,6 +1,6 @@
 //! Checked cells: the shared memory of the code under test, in five kinds that each state the
 //! rule protecting it (the model contract's cells, §G.3 of the design), and the happens-before
-//! race detector ([`race`]) that checks every access under simulation.
+//! race detector (`race.rs`) that checks every access under simulation.
 //!
 //! | kind | rule, asserted on every access |
 //! |---|---|
@@ -14,12 +14,13 @@
 //! borrow flag rejects an access that overlaps another (a nested access to the same cell, or two
 //! real threads at once): the cells are sound on real threads whatever their callers do.
 //!
-//! Inside a simulation every access is also checked for data races ([`race`]) and, with the
+//! Inside a simulation every access is also checked for data races (`race.rs`) and, with the
 //! `cell_switch_points` knob of [`crate::RunConfig`] or [`set_switch_points`], is a scheduling
 //! point, so that publish-before-fill and torn reads are observed as well as detected. Outside a
 //! simulation (benches, native runs) the ownership assertions stay and the clocks are skipped.
 
 mod clock;
+mod hooks;
 mod locked;
 mod owned;
 pub(crate) mod race;
@@ -170,16 +171,26 @@ impl<T> Core<T> {
         }
     }
 
+    #[inline]
     #[track_caller]
     fn check(&self, kind: Kind, write: bool) {
         if let Some((prev, now)) = self.meta.check(write) {
-            sim_panic(
-                FailureKind::DataRace,
-                race_report(kind, &self.meta.name, &prev, &now),
-            );
+            self.race(kind, &prev, &now);
         }
     }
 
+    #[cold]
+    #[inline(never)]
+    #[track_caller]
+    fn race(&self, kind: Kind, prev: &Access, now: &Access) -> ! {
+        sim_panic(
+            FailureKind::DataRace,
+            race_report(kind, &self.meta.name, prev, now),
+        )
+    }
+
+    #[cold]
+    #[inline(never)]
     #[track_caller]
     fn overlap(&self, kind: Kind) -> ! {
         violated(

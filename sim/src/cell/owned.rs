@@ -82,9 +82,19 @@ impl<T> Owned<T> {
         }
     }
 
+    #[inline]
     #[track_caller]
     fn prove(&self, token: &Token) {
         if token.id != self.owner {
+            self.wrong_token(token);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    #[track_caller]
+    fn wrong_token(&self, token: &Token) -> ! {
+        {
             let what = format!(
                 "accessed by thread `{}` showing token `{}`; its owner is `{}`",
                 crate::thread::current_name(),
@@ -92,7 +102,7 @@ impl<T> Owned<T> {
                 self.owner_name
             );
             let cause = "another owner's state is indexed (the wrong P), or the state was not handed over with its token";
-            violated(self.kind(), &self.core.meta.name, &what, cause);
+            violated(self.kind(), &self.core.meta.name, &what, cause)
         }
     }
 

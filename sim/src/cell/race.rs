@@ -3,7 +3,8 @@
 //! primitives call at each synchronising operation.
 //!
 //! - Every simulated thread has a vector clock. A release (unlock, `semrelease`, `unpark`,
-//!   `notify`, spawn) joins the thread's clock into the object's and ticks the thread; an acquire
+//!   `notify`, spawn) joins the thread's clock into the object's and ticks the thread (lazily,
+//!   at its next cell access: a run of operations without accesses costs one tick); an acquire
 //!   (lock, `semacquire`, `park` returning, a condvar wait returning, join) joins the object's
 //!   clock into the thread's. Every atomic operation is both (shuttle runs them all `SeqCst`).
 //!   A reader-writer lock keeps two clocks: readers do not order each other, a writer orders
@@ -19,6 +20,9 @@
 //! missed race, never a false one). Lookups only, no iteration: the state is deterministic.
 
 use super::clock::{Epoch, VClock};
+pub(crate) use super::hooks::{
+    adopt, atomic, fork, joined, lock_acquired, lock_released, obj_acquire, obj_release,
+};
 use crate::ctx;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -39,7 +43,7 @@ thread_local! {
     static ACTIVE: Cell<bool> = const { Cell::new(false) };
     /// Cell accesses are scheduling points in the execution on this OS thread.
     static SWITCH: Cell<bool> = const { Cell::new(false) };
-    static DET: RefCell<Detector> = RefCell::new(Detector::default());
+    static DET: RefCell<Option<Detector>> = const { RefCell::new(None) };
 }
 
 /// A synchronising operation, as the report names it ("the last synchronisation" of a thread).
@@ -53,7 +57,11 @@ pub(crate) struct SyncOp {
 }
 
 impl SyncOp {
-    fn at(verb: &'static str, name: &'static str, site: &'static Location<'static>) -> Self {
+    pub(super) fn at(
+        verb: &'static str,
+        name: &'static str,
+        site: &'static Location<'static>,
+    ) -> Self {
         Self {
             verb,
             name,
@@ -92,17 +100,44 @@ struct Shadow {
     races: u64,
 }
 
-struct ThreadState {
-    clock: VClock,
-    last: Option<SyncOp>,
+pub(super) struct ThreadState {
+    pub(super) clock: VClock,
+    pub(super) last: Option<SyncOp>,
+    /// A release happened since the last tick: the next access ticks first (lazily, so that a
+    /// run of synchronising operations with no access between them shares one clock value).
+    pub(super) dirty: bool,
+    /// Bumped whenever `clock` may have changed (an object copying it is current while equal).
+    pub(super) version: u64,
+}
+
+impl ThreadState {
+    pub(super) fn join(&mut self, other: &VClock) {
+        self.clock.join(other);
+        self.version += 1;
+    }
 }
 
 #[derive(Default)]
-struct ObjClock {
+pub(super) struct ObjClock {
     /// Released by exclusive holders, atomics and every other object.
-    w: VClock,
+    pub(super) w: VClock,
     /// Released by shared (read) holders of a reader-writer lock.
-    r: VClock,
+    pub(super) r: VClock,
+    /// The thread whose clock `w` copies, if `w` is such a copy (it then needs no join: that
+    /// thread's clock only grew since), and that thread's `version` when it was copied.
+    pub(super) copy_of: Option<usize>,
+    pub(super) version: u64,
+}
+
+impl ObjClock {
+    /// Makes `w` a copy of `th`'s clock, unless it already is one.
+    pub(super) fn copy(&mut self, th: &ThreadState, me: usize) {
+        if self.copy_of != Some(me) || self.version != th.version {
+            self.w.copy_from(&th.clock);
+            self.copy_of = Some(me);
+            self.version = th.version;
+        }
+    }
 }
 
 /// Multiplicative hashing of addresses (lookups only; iteration order is never observed).
@@ -126,19 +161,30 @@ impl Hasher for AddrHasher {
 }
 
 #[derive(Default)]
-struct Detector {
-    threads: Vec<Option<ThreadState>>,
-    objs: HashMap<usize, ObjClock, BuildHasherDefault<AddrHasher>>,
+pub(super) struct Detector {
+    pub(super) threads: Vec<Option<ThreadState>>,
+    pub(super) objs: Objs,
     cells: Vec<Shadow>,
 }
 
-fn thread_of(threads: &mut Vec<Option<ThreadState>>, t: usize) -> &mut ThreadState {
+pub(super) type Objs = HashMap<usize, ObjClock, BuildHasherDefault<AddrHasher>>;
+
+/// The clocks of object `key`, created on first use.
+#[inline]
+pub(super) fn obj_of(objs: &mut Objs, key: usize) -> &mut ObjClock {
+    objs.entry(key).or_default()
+}
+
+#[inline]
+pub(super) fn thread_of(threads: &mut Vec<Option<ThreadState>>, t: usize) -> &mut ThreadState {
     if threads.len() <= t {
         threads.resize_with(t + 1, || None);
     }
     threads[t].get_or_insert_with(|| ThreadState {
         clock: VClock::fresh(t),
         last: None,
+        dirty: false,
+        version: 0,
     })
 }
 
@@ -150,7 +196,7 @@ pub(crate) enum Obj {
     Other = 2,
 }
 
-fn key(addr: usize, kind: Obj) -> usize {
+pub(super) fn key(addr: usize, kind: Obj) -> usize {
     (addr << 2) | kind as usize
 }
 
@@ -168,14 +214,14 @@ pub(crate) fn configure(race: bool, switch_points: bool) {
 pub(crate) fn begin() {
     ACTIVE.with(|a| a.set(false));
     SWITCH.with(|s| s.set(SETTINGS.with(Cell::get).switch_points));
-    DET.with(|d| *d.borrow_mut() = Detector::default());
+    DET.with(|d| *d.borrow_mut() = None);
 }
 
 /// The execution on this OS thread ended.
 pub(crate) fn end() {
     ACTIVE.with(|a| a.set(false));
     SWITCH.with(|s| s.set(false));
-    DET.with(|d| *d.borrow_mut() = Detector::default());
+    DET.with(|d| *d.borrow_mut() = None);
 }
 
 /// Makes every cell access of the running execution a scheduling point, or not.
@@ -192,13 +238,13 @@ pub(crate) fn switch_points() -> bool {
 }
 
 #[inline]
-fn active() -> bool {
+pub(super) fn active() -> bool {
     ACTIVE.with(Cell::get)
 }
 
-fn with_det<R>(f: impl FnOnce(&mut Detector, usize) -> R) -> Option<R> {
+pub(super) fn with_det<R>(f: impl FnOnce(&mut Detector, usize) -> R) -> Option<R> {
     let me = ctx::scheduled()?;
-    DET.with(|d| Some(f(&mut *d.try_borrow_mut().ok()?, me)))
+    DET.with(|d| Some(f(d.try_borrow_mut().ok()?.as_mut()?, me)))
 }
 
 /// A checked cell was built in the running execution: its shadow id, or `None` when race
@@ -210,104 +256,10 @@ pub(crate) fn register() -> Option<u32> {
     ACTIVE.with(|a| a.set(true));
     DET.with(|d| {
         let mut d = d.borrow_mut();
+        let d = d.get_or_insert_with(Detector::default);
         d.cells.push(Shadow::default());
         Some((d.cells.len() - 1) as u32)
     })
-}
-
-/// The current thread acquired object `addr` (exclusively, or shared for a read hold).
-pub(crate) fn acquire(addr: usize, kind: Obj, exclusive: bool, op: SyncOp) {
-    if !active() {
-        return;
-    }
-    with_det(|d, me| {
-        let obj = d.objs.entry(key(addr, kind)).or_default();
-        let th = thread_of(&mut d.threads, me);
-        th.clock.join(&obj.w);
-        if exclusive {
-            th.clock.join(&obj.r);
-        }
-        th.last = Some(op);
-    });
-}
-
-/// The current thread released object `addr` (a shared release feeds the readers' clock).
-pub(crate) fn release(addr: usize, kind: Obj, exclusive: bool, op: SyncOp) {
-    if !active() {
-        return;
-    }
-    with_det(|d, me| {
-        let obj = d.objs.entry(key(addr, kind)).or_default();
-        let th = thread_of(&mut d.threads, me);
-        if exclusive {
-            obj.w.join(&th.clock);
-        } else {
-            obj.r.join(&th.clock);
-        }
-        th.clock.tick(me);
-        th.last = Some(op);
-    });
-}
-
-/// An atomic operation on `addr`: an acquire and a release (shuttle's atomics are `SeqCst`).
-pub(crate) fn atomic(addr: usize, site: &'static Location<'static>) {
-    if !active() {
-        return;
-    }
-    with_det(|d, me| {
-        let obj = d.objs.entry(key(addr, Obj::Atomic)).or_default();
-        let th = thread_of(&mut d.threads, me);
-        th.clock.join(&obj.w);
-        obj.w.join(&th.clock);
-        th.clock.tick(me);
-        th.last = Some(SyncOp::at("atomic operation", "", site));
-    });
-}
-
-/// The parent's clock at a spawn, handed to the child ([`adopt`]).
-pub(crate) struct Fork(Option<(VClock, &'static Location<'static>)>);
-
-/// The current thread spawns a thread: returns what the child inherits.
-pub(crate) fn fork(site: &'static Location<'static>) -> Fork {
-    if !active() {
-        return Fork(None);
-    }
-    Fork(with_det(|d, me| {
-        let th = thread_of(&mut d.threads, me);
-        let snap = th.clock.clone();
-        th.clock.tick(me);
-        th.last = Some(SyncOp::at("spawned a thread", "", site));
-        (snap, site)
-    }))
-}
-
-/// The spawned thread starts: everything its parent did before the spawn happens before it.
-pub(crate) fn adopt(fork: Fork) {
-    let Fork(Some((clock, site))) = fork else {
-        return;
-    };
-    if !active() {
-        return;
-    }
-    with_det(|d, me| {
-        let th = thread_of(&mut d.threads, me);
-        th.clock.join(&clock);
-        th.last = Some(SyncOp::at("was spawned", "", site));
-    });
-}
-
-/// The current thread joined thread `child`: everything the child did happens before.
-pub(crate) fn joined(child: usize, site: &'static Location<'static>) {
-    if !active() {
-        return;
-    }
-    with_det(|d, me| {
-        let done = d.threads.get(child).and_then(Option::as_ref);
-        let clock = done.map(|t| t.clock.clone()).unwrap_or_default();
-        let th = thread_of(&mut d.threads, me);
-        th.clock.join(&clock);
-        th.last = Some(SyncOp::at("joined a thread", "", site));
-    });
 }
 
 /// Records an access of cell `id` by the current thread; returns the earlier access it races
@@ -319,6 +271,11 @@ pub(crate) fn access(
 ) -> Option<(Access, Access)> {
     with_det(|d, me| {
         let th = thread_of(&mut d.threads, me);
+        if th.dirty {
+            th.clock.tick(me);
+            th.version += 1;
+            th.dirty = false;
+        }
         let now = Access {
             at: Epoch {
                 tid: me,
@@ -351,58 +308,14 @@ pub(crate) fn access(
 
 /// How many racing access pairs cell `id` has seen in the running execution.
 pub(crate) fn races(id: u32) -> u64 {
-    DET.with(|d| d.borrow().cells.get(id as usize).map_or(0, |s| s.races))
+    DET.with(|d| {
+        let d = d.borrow();
+        let shadow = d.as_ref().and_then(|d| d.cells.get(id as usize));
+        shadow.map_or(0, |s| s.races)
+    })
 }
 
 /// The display name of simulated thread `tid`.
 pub(crate) fn thread_name(tid: usize) -> String {
     ctx::with(|c| c.name_of(tid)).unwrap_or_else(|| format!("task-{tid}"))
-}
-
-/// A facade lock was acquired (shared for a read hold); called by the held-lock bookkeeping.
-pub(crate) fn lock_acquired(h: &crate::rank::Held) {
-    if !active() {
-        return;
-    }
-    let verb = if h.shared { "read-locked" } else { "locked" };
-    let op = SyncOp::at(verb, h.class.map_or("", |c| c.name), h.site);
-    acquire(h.id, Obj::Lock, !h.shared, op);
-}
-
-/// A facade lock is being released (its hold as the held list had it).
-pub(crate) fn lock_released(h: Option<&crate::rank::Held>) {
-    let Some(h) = h.filter(|_| active()) else {
-        return;
-    };
-    let op = SyncOp {
-        label: "taken at",
-        ..SyncOp::at("unlocked", h.class.map_or("", |c| c.name), h.site)
-    };
-    release(h.id, Obj::Lock, !h.shared, op);
-}
-
-/// A release of a semaphore, park slot or condition variable at `addr`.
-#[track_caller]
-pub(crate) fn obj_release(addr: usize, verb: &'static str, name: &'static str) {
-    if active() {
-        release(
-            addr,
-            Obj::Other,
-            true,
-            SyncOp::at(verb, name, Location::caller()),
-        );
-    }
-}
-
-/// An acquire of a semaphore, park slot or condition variable at `addr`.
-#[track_caller]
-pub(crate) fn obj_acquire(addr: usize, verb: &'static str, name: &'static str) {
-    if active() {
-        acquire(
-            addr,
-            Obj::Other,
-            true,
-            SyncOp::at(verb, name, Location::caller()),
-        );
-    }
 }

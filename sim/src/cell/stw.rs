@@ -28,28 +28,46 @@ impl<T> StwOnly<T> {
     #[track_caller]
     pub fn with<R>(&self, world: &(impl WorldRef + ?Sized), f: impl FnOnce(&T) -> R) -> R {
         if !world.running_by_me() {
+            self.no_p();
+        }
+        self.core.read(STW, f)
+    }
+
+    #[cold]
+    #[inline(never)]
+    #[track_caller]
+    fn no_p(&self) -> ! {
+        {
             let what = format!(
                 "read by thread `{}`, which holds no P and did not stop the world",
                 crate::thread::current_name()
             );
             let cause = "a P-less actor reads STW-only state (read it holding a P, or keep an atomic mirror)";
-            violated(STW, &self.core.meta.name, &what, cause);
+            violated(STW, &self.core.meta.name, &what, cause)
         }
-        self.core.read(STW, f)
     }
 
     /// Writes the value: the current thread stopped `world`.
     #[track_caller]
     pub fn with_mut<R>(&self, world: &(impl WorldRef + ?Sized), f: impl FnOnce(&mut T) -> R) -> R {
         if !world.stopped_by_me() {
+            self.not_stopped();
+        }
+        self.core.write(STW, f)
+    }
+
+    #[cold]
+    #[inline(never)]
+    #[track_caller]
+    fn not_stopped(&self) -> ! {
+        {
             let what = format!(
                 "written by thread `{}`, which did not stop the world",
                 crate::thread::current_name()
             );
             let cause = "a write outside stopTheWorld/startTheWorld (holding a P is not enough)";
-            violated(STW, &self.core.meta.name, &what, cause);
+            violated(STW, &self.core.meta.name, &what, cause)
         }
-        self.core.write(STW, f)
     }
 
     /// The value, through exclusive ownership of the cell (no check needed).
