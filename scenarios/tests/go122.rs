@@ -271,3 +271,29 @@ fn quiescence_aware_ranks_judge_v2_1_unrealizable_and_v2_2_realizable() {
         r.failure_count
     );
 }
+
+/// Every session of a go1.22 scenario's trace for `seed`, rendered as Go's `Event.String`.
+fn rendered(s: Scenario2, seed: u64) -> String {
+    let sc = scenarios::Scenario::Go122(s);
+    let v = tracer::Variant::V2(Variant::V2_0);
+    let c = scenarios::run_config(sc, v, seed, 1, SchedulerSpec::Random);
+    let res = sim::run_single(&c, sim::exec_seed(seed, 0), 0, None, scenarios::body(sc, v));
+    assert!(res.failure.is_none(), "{}", res.failure.unwrap());
+    let all = res.artifact.expect("the scenario keeps its trace");
+    let mut out = String::new();
+    for (i, session) in scenarios::body::sessions(&all).into_iter().enumerate() {
+        let verdict = tracer::go122::wire::read_and_validate(session, true);
+        assert!(verdict.error.is_none(), "{:?}", verdict.error);
+        out += &format!("== session {}\n{}", i + 1, verdict.text);
+    }
+    out
+}
+
+#[test]
+fn go122_decoded_traces_of_each_scenario_are_stable() {
+    for s in Scenario2::ALL {
+        insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(format!("go122_model_{}_seed1", s.name()), rendered(s, 1));
+        });
+    }
+}
