@@ -128,29 +128,34 @@ fn sim_check(a: &Acquire) -> Option<rank::Violation> {
     .flatten()
 }
 
-/// Quiescence mode: acquiring an instance another actor holds quiescent breaks its claim.
+/// Quiescence mode: the claim on a lock instance breaks when another actor acquires it while it
+/// is held quiescent, or holds or waits for it when an actor takes it quiescent.
 fn quiescence_broken(c: &ctx::ExecCtx, me: usize, a: &Acquire) -> Option<rank::Violation> {
-    let (owner, h) = c
-        .tasks
-        .iter()
-        .enumerate()
-        .filter(|(t, _)| *t != me)
-        .find_map(|(t, task)| {
-            task.held
-                .iter()
-                .find(|h| h.id == a.id && h.quiescent)
-                .map(|h| (t, h))
-        })?;
-    let name = h.class.map_or("an unranked lock", |k| k.name);
+    let others = || c.tasks.iter().enumerate().filter(|(t, _)| *t != me);
+    let held_q = others().find_map(|(t, task)| {
+        task.held
+            .iter()
+            .find(|h| h.id == a.id && (h.quiescent || a.quiescent))
+            .map(|h| (t, h.site))
+    });
+    let waiting = || {
+        others().find_map(|(t, task)| match task.wait.as_ref()?.probe {
+            crate::wait::Probe::Lock { id, .. } if id == a.id && a.quiescent => {
+                Some((t, task.wait.as_ref()?.site))
+            }
+            _ => None,
+        })
+    };
+    let (other, site) = held_q.or_else(waiting)?;
+    let name = a.class.map_or("an unranked lock", |k| k.name);
     Some(rank::Violation {
         kind: crate::failure::FailureKind::LockCycle,
         message: format!(
-            "quiescence claim broken: {} acquires {name} at {}, which {} holds as quiescent since {} \
-             (a live writer still uses the instance, so the cycles through it are realizable)",
+            "quiescence claim broken: {} takes {name} at {} while {} uses the same instance (since {site}); \
+             a live user of the instance makes the cycles through it realizable",
             c.name_of(me),
             a.site,
-            c.name_of(owner),
-            h.site
+            c.name_of(other),
         ),
     })
 }

@@ -18,9 +18,13 @@ pub struct Locker<'a> {
 }
 
 impl Trace {
-    /// `traceAcquire` on M `m`: `None` when tracing is off.
+    /// `traceAcquire` on M `m`: `None` when tracing is off (`traceEnabled` first, then
+    /// `traceAcquireEnabled`).
     #[track_caller]
     pub fn acquire(&self, m: usize) -> Option<Locker<'_>> {
+        if !self.enabled() {
+            return None;
+        }
         sim::sync::may_acquire(&locks::TRACE);
         let ms = &self.ms[m];
         ms.seqlock.fetch_add(1, Ordering::SeqCst);
