@@ -47,4 +47,31 @@ done
 echo "go-conformance go1.21: $pass passed, $fail failed"
 fail21=$fail
 bash "$top/scripts/go-conformance-122.sh" "$oracle_dir" && ok122=1 || ok122=0
-[ "$fail21" -eq 0 ] && [ "$ok122" -eq 1 ]
+
+# go1.22: traces of the go1.22 model (4 scenarios x 5 seeds, every session) through Go's go1.22
+# internal/trace/v2 reader and testtrace.Validator.
+go122_conformance() {
+  if [ ! -x /usr/lib/go-1.22/bin/go ] && [ -z "${ORACLE_GOROOT_1_22:-}" ]; then
+    echo "go-conformance: installing Go 1.22 from Debian's packages" >&2
+    bash "$oracle_dir/install-go.sh" 1.22 >&2
+  fi
+  local dir="$out/go122" p=0 f=0 file verdict
+  mkdir -p "$dir"
+  for scenario in go122_stress go122_stress_start_stop go122_cpu_profile go122_advance_pressure; do
+    for seed in 1 2 3 4 5; do
+      ./target/release/tracesim run "$scenario" --seed "$seed" --executions 1 --trace-out "$dir/$scenario-$seed.trace" > /dev/null
+    done
+  done
+  for file in "$dir"/*.trace*; do
+    if verdict=$(bash "$oracle_dir/go-trace-oracle.sh" -q "$file" 2>&1 | tail -n 1) && [[ $verdict == PASS:* ]]; then
+      p=$((p + 1))
+    else
+      f=$((f + 1)); echo "FAIL $(basename "$file"): $verdict"
+    fi
+  done
+  echo "go-conformance (go1.22): $p passed, $f failed"
+  [ "$f" -eq 0 ]
+}
+go122_ok=0
+go122_conformance || go122_ok=1
+[ "$fail21" -eq 0 ] && [ "$ok122" -eq 1 ] && [ "$go122_ok" -eq 0 ]

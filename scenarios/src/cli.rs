@@ -5,7 +5,7 @@ use crate::stress_args::StressArgs;
 use crate::{body, run_config, Scenario};
 use clap::{Parser, Subcommand};
 use sim::native::NATIVE_SCHEDULER;
-use sim::{parse_seed, ExecResult, Failure, SchedulerSpec};
+use sim::{parse_seed, ExecResult, Failure, RankMode, SchedulerSpec};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tracer::Variant;
@@ -32,6 +32,10 @@ pub enum Command {
         scheduler: SchedulerSpec,
         #[arg(long, default_value = "v1.0", value_parser = parse_variant)]
         variant: Variant,
+        /// Lock-rank checking: go (Go's checkRanks), strict, off, or quiescent (Go's, aware of
+        /// quiescent lock instances: beyond Go's lockrank).
+        #[arg(long, default_value = "go", value_parser = parse_rank_mode)]
+        rank_mode: RankMode,
         /// Write the trace of the execution the run names (the one seed when N=1, else the
         /// first failing one); sessions after the first go to FILE.2, FILE.3, ….
         #[arg(long)]
@@ -61,6 +65,9 @@ pub enum Command {
         /// Write the timeline to PATH.json (Chrome trace-event format) and PATH.html.
         #[arg(long, value_name = "PATH")]
         timeline: Option<PathBuf>,
+        /// Lock-rank checking, as for `run`.
+        #[arg(long, default_value = "go", value_parser = parse_rank_mode)]
+        rank_mode: RankMode,
     },
     /// Decode and validate a go1.21 or go1.22 trace file (picked from its header), one event per
     /// line in Go's rendering (exit 0 valid, 1 invalid, 2 unreadable or unsupported version).
@@ -78,6 +85,27 @@ pub enum Command {
     Shrink(crate::shrink_cmd::ShrinkArgs),
 }
 
+fn parse_rank_mode(s: &str) -> Result<RankMode, String> {
+    match s {
+        "go" => Ok(RankMode::GoCompatible),
+        "strict" => Ok(RankMode::Strict),
+        "off" => Ok(RankMode::Off),
+        "quiescent" => Ok(RankMode::Quiescent),
+        _ => Err(format!(
+            "unknown rank mode {s:?} (go, strict, off or quiescent)"
+        )),
+    }
+}
+
+fn rank_mode_name(m: RankMode) -> &'static str {
+    match m {
+        RankMode::GoCompatible => "go",
+        RankMode::Strict => "strict",
+        RankMode::Off => "off",
+        RankMode::Quiescent => "quiescent",
+    }
+}
+
 pub(crate) fn parse_variant(s: &str) -> Result<Variant, String> {
     Variant::parse(s).ok_or_else(|| format!("unknown variant {s:?} (see `tracesim list`)"))
 }
@@ -91,6 +119,18 @@ pub fn usage(msg: &str) -> ExitCode {
 pub(crate) fn scenario(name: &str) -> Result<Scenario, ExitCode> {
     Scenario::parse(name)
         .ok_or_else(|| usage(&format!("unknown scenario {name:?} (see `tracesim list`)")))
+}
+
+/// A usage error unless `variant` belongs to `sc`'s model.
+pub(crate) fn fits(sc: Scenario, variant: Variant) -> Result<(), ExitCode> {
+    if sc.accepts(variant) {
+        return Ok(());
+    }
+    Err(usage(&format!(
+        "variant {} is not a variant of scenario {}'s model (see `tracesim list`)",
+        variant.name(),
+        sc.name()
+    )))
 }
 
 /// Writes an execution's trace: session 1 to `path`, session k to `path.k`.
@@ -131,12 +171,15 @@ fn cmd_run(
     sched: SchedulerSpec,
     variant: Variant,
     out: Option<PathBuf>,
+    rank_mode: RankMode,
 ) -> ExitCode {
-    let sc = match scenario(scen) {
+    let sc = match scenario(scen).and_then(|s| fits(s, variant).map(|()| s)) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let cfg = run_config(sc, variant, seed, executions, sched);
+    let variant = sc.resolve(variant);
+    let mut cfg = run_config(sc, variant, seed, executions, sched);
+    with_rank_mode(&mut cfg, rank_mode);
     println!(
         "tracesim run {}: base seed {}, {executions} executions, scheduler {sched}, variant {}",
         sc.name(),
@@ -177,6 +220,14 @@ fn cmd_run(
         return code;
     }
     ExitCode::from(u8::from(report.failure_count > 0))
+}
+
+/// Sets the rank mode, and names it in the replay line when it is not Go's.
+fn with_rank_mode(cfg: &mut sim::RunConfig, mode: RankMode) {
+    cfg.rank_mode = mode;
+    if mode != RankMode::GoCompatible {
+        cfg.replay_template += &format!(" --rank-mode {}", rank_mode_name(mode));
+    }
 }
 
 pub(crate) fn load_failure(path: &str) -> Result<(Failure, Scenario, Variant), String> {
@@ -258,6 +309,7 @@ fn cmd_replay(
     sched: Option<SchedulerSpec>,
     out: Option<PathBuf>,
     view: crate::explain_cmd::View,
+    rank_mode: RankMode,
 ) -> ExitCode {
     let target = &view.target(target);
     let t = match if target.ends_with(".json") {
@@ -268,7 +320,11 @@ fn cmd_replay(
         Ok(t) => t,
         Err(code) => return code,
     };
-    let cfg = run_config(t.scenario, t.variant, t.base, 1, t.scheduler);
+    if let Err(code) = fits(t.scenario, t.variant) {
+        return code;
+    }
+    let mut cfg = run_config(t.scenario, t.variant, t.base, 1, t.scheduler);
+    with_rank_mode(&mut cfg, rank_mode);
     view.begin();
     let res = sim::run_single(
         &cfg,
@@ -360,11 +416,12 @@ fn dump_go121(bytes: &[u8], quiet: bool) -> ExitCode {
 
 fn cmd_list() -> ExitCode {
     println!("scenarios:");
-    for s in Scenario::ALL {
+    for s in Scenario::ALL.into_iter().chain(Scenario::GO122) {
         println!("  {:<24} {}", s.name(), s.description());
     }
-    println!("variants:");
-    for v in Variant::ALL {
+    println!("variants (v1.x: go1.21 scenarios; v2.x: go1.22 scenarios):");
+    let v2 = tracer::go122::Variant::ALL.map(Variant::V2);
+    for v in Variant::ALL.into_iter().chain(v2) {
         println!(
             "  {:<6} {}\n         predicted: {}",
             v.name(),
@@ -385,7 +442,10 @@ pub fn main(cli: Cli) -> ExitCode {
             scheduler,
             variant,
             trace_out,
-        } => cmd_run(&scenario, seed, executions, scheduler, variant, trace_out),
+            rank_mode,
+        } => cmd_run(
+            &scenario, seed, executions, scheduler, variant, trace_out, rank_mode,
+        ),
         Command::Stress(args) => cmd_stress(args),
         Command::Replay {
             target,
@@ -396,13 +456,14 @@ pub fn main(cli: Cli) -> ExitCode {
             explain,
             full,
             timeline,
+            rank_mode,
         } => {
             let view = crate::explain_cmd::View {
                 explain,
                 full,
                 timeline,
             };
-            cmd_replay(&target, scenario, variant, scheduler, trace_out, view)
+            cmd_replay(&target, scenario, variant, scheduler, trace_out, view, rank_mode)
         }
         Command::Dump { file, quiet } => cmd_dump(&file, quiet),
         Command::Hunt(args) => crate::hunt::cmd_hunt(args),

@@ -7,7 +7,12 @@ use tracer::Variant;
 
 /// The scenario where each variant's bug shows (the one Go's stress set would need).
 pub fn home(v: Variant) -> Scenario {
+    use crate::go122::Scenario2;
+    use tracer::go122::Variant as V2;
     match v {
+        Variant::V2(V2::V2_3 | V2::V2_5 | V2::V2_9) => Scenario::Go122(Scenario2::CpuProfile),
+        Variant::V2(V2::V2_7 | V2::V2_8) => Scenario::Go122(Scenario2::AdvancePressure),
+        Variant::V2(_) => Scenario::Go122(Scenario2::Stress),
         Variant::V1_2 | Variant::V1_4 | Variant::V1_5 | Variant::V1_6 => Scenario::TraceCpuProfile,
         Variant::V1_3 | Variant::V1_11 => Scenario::TraceStressStartStop,
         _ => Scenario::TraceStress,

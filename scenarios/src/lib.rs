@@ -18,6 +18,7 @@ pub mod crashseed;
 pub mod explain;
 pub mod explain_cmd;
 pub mod explain_fold;
+pub mod go122;
 pub mod hunt;
 pub mod keep;
 pub mod knobs;
@@ -35,13 +36,15 @@ pub mod timeline_html;
 use sim::{RunConfig, SchedulerSpec};
 use tracer::Variant;
 
-/// The three scenarios, after `TestTraceStress`, `TestTraceStressStartStop` and
-/// `TestTraceCPUProfile`.
+/// The scenarios: the go1.21 model's three, after `TestTraceStress`,
+/// `TestTraceStressStartStop` and `TestTraceCPUProfile`, and the go1.22 model's
+/// ([`go122::Scenario2`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Scenario {
     TraceStress,
     TraceStressStartStop,
     TraceCpuProfile,
+    Go122(go122::Scenario2),
 }
 
 impl Scenario {
@@ -52,9 +55,50 @@ impl Scenario {
         Self::TraceCpuProfile,
     ];
 
+    /// The go1.22 scenarios.
+    pub const GO122: [Scenario; 4] = [
+        Self::Go122(go122::Scenario2::Stress),
+        Self::Go122(go122::Scenario2::StressStartStop),
+        Self::Go122(go122::Scenario2::CpuProfile),
+        Self::Go122(go122::Scenario2::AdvancePressure),
+    ];
+
+    /// The scenarios of `model` (`go1.21`, `go1.22` or `both`).
+    pub fn of_model(model: &str) -> Option<Vec<Scenario>> {
+        match model {
+            "go1.21" => Some(Self::ALL.to_vec()),
+            "go1.22" => Some(Self::GO122.to_vec()),
+            "both" => Some(Self::ALL.into_iter().chain(Self::GO122).collect()),
+            _ => None,
+        }
+    }
+
+    /// The go1.22 scenario, if this is one.
+    pub fn go122(self) -> Option<go122::Scenario2> {
+        match self {
+            Self::Go122(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Whether `variant` is a variant of this scenario's model (`v1.0`, the default, stands
+    /// for `v2.0` on a go1.22 scenario).
+    pub fn accepts(self, variant: Variant) -> bool {
+        self.go122().is_some() == variant.go122().is_some() || variant == Variant::V1_0
+    }
+
+    /// The variant an execution runs: the go1.22 baseline for the default on go1.22.
+    pub fn resolve(self, variant: Variant) -> Variant {
+        match (self.go122(), variant) {
+            (Some(_), Variant::V1_0) => Variant::V2(tracer::go122::Variant::V2_0),
+            _ => variant,
+        }
+    }
+
     /// The name on the command line.
     pub fn name(self) -> &'static str {
         match self {
+            Self::Go122(s) => s.name(),
             Self::TraceStress => "trace_stress",
             Self::TraceStressStartStop => "trace_stress_start_stop",
             Self::TraceCpuProfile => "trace_cpu_profile",
@@ -63,12 +107,16 @@ impl Scenario {
 
     /// Parses [`Scenario::name`].
     pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.name() == name)
+        Self::ALL
+            .into_iter()
+            .chain(Self::GO122)
+            .find(|s| s.name() == name)
     }
 
     /// One line: what the scenario models.
     pub fn description(self) -> &'static str {
         match self {
+            Self::Go122(s) => s.description(),
             Self::TraceStress => "TestTraceStress: emitters with stacks and strings, a P-less emitter, one session",
             Self::TraceStressStartStop => "TestTraceStressStartStop: three start/stop cycles racing live emitters and the reader's shutdown",
             Self::TraceCpuProfile => "TestTraceCPUProfile: CPU samples drained through the reader path",
@@ -78,6 +126,7 @@ impl Scenario {
     /// PCT's estimate of this scenario's execution length in steps (measured, see STRESS.md).
     pub fn pct_steps(self) -> u64 {
         match self {
+            Self::Go122(s) => s.pct_steps(),
             Self::TraceStress => 400,
             Self::TraceStressStartStop => 1200,
             Self::TraceCpuProfile => 400,
@@ -103,7 +152,7 @@ pub fn run_config(
         replay_template: format!(
             "cargo run --release -p scenarios -- replay {{seed}} --scenario {} --variant {} --scheduler {{scheduler}}",
             scenario.name(),
-            variant.name()
+            scenario.resolve(variant).name()
         ),
         ..RunConfig::default()
     }
@@ -111,5 +160,14 @@ pub fn run_config(
 
 /// The body of every execution of `scenario` under `variant`.
 pub fn body(scenario: Scenario, variant: Variant) -> impl Fn() + Send + Sync + 'static {
-    move || body::run(scenario, variant)
+    let variant = scenario.resolve(variant);
+    move || match (scenario.go122(), variant.go122()) {
+        (Some(s), Some(v)) => go122::run(s, v),
+        (None, None) => body::run(scenario, variant),
+        _ => panic!(
+            "variant {} is not a variant of scenario {}'s model",
+            variant.name(),
+            scenario.name()
+        ),
+    }
 }

@@ -19,9 +19,12 @@ use tracer::Variant;
 pub struct StressArgs {
     /// Scenarios to run, one after another.
     pub scenarios: Vec<String>,
-    /// Run every scenario.
+    /// Run every scenario (of the go1.21 model, or of `--model`).
     #[arg(long)]
     pub all: bool,
+    /// Which model's scenarios `--all` (or no scenario name) runs: go1.21, go1.22 or both.
+    #[arg(long)]
+    pub model: Option<String>,
     #[arg(long, default_value = "v1.0", value_parser = parse_variant)]
     pub variant: Variant,
     /// Wall time of the whole campaign, split evenly among the scenarios (Go syntax: 90s, 10m, 1h30m).
@@ -62,15 +65,40 @@ pub struct StressArgs {
     pub timeout: Duration,
 }
 
-fn scenarios(a: &StressArgs) -> Result<Vec<Scenario>, ExitCode> {
-    match (a.all, a.scenarios.is_empty()) {
-        (true, false) => Err(usage("stress: give scenarios or --all, not both")),
-        (false, true) => Err(usage(
-            "stress: name at least one scenario, or --all (see `tracesim list`)",
+fn named(a: &StressArgs) -> Result<Vec<Scenario>, ExitCode> {
+    let model = |m: &str| {
+        Scenario::of_model(m).ok_or_else(|| {
+            usage(&format!(
+                "stress: unknown --model {m:?} (go1.21, go1.22 or both)"
+            ))
+        })
+    };
+    match (a.all, a.scenarios.is_empty(), &a.model) {
+        (true, false, _) => Err(usage("stress: give scenarios or --all, not both")),
+        (false, true, None) => Err(usage(
+            "stress: name at least one scenario, or --all / --model (see `tracesim list`)",
         )),
-        (true, true) => Ok(Scenario::ALL.to_vec()),
-        (false, false) => a.scenarios.iter().map(|n| scenario(n)).collect(),
+        (_, true, m) => model(m.as_deref().unwrap_or("go1.21")),
+        (false, false, _) => a.scenarios.iter().map(|n| scenario(n)).collect(),
     }
+}
+
+/// The named scenarios that run `a.variant` (`--model both` with a `v2.x` variant keeps the
+/// go1.22 ones); a usage error when none does.
+fn scenarios(a: &StressArgs) -> Result<Vec<Scenario>, ExitCode> {
+    let all = named(a)?;
+    let fit: Vec<Scenario> = all
+        .iter()
+        .copied()
+        .filter(|s| s.accepts(a.variant))
+        .collect();
+    if fit.len() < all.len() && (a.model.is_none() || fit.is_empty()) {
+        return Err(usage(&format!(
+            "stress: variant {} is not a variant of every named scenario's model",
+            a.variant.name()
+        )));
+    }
+    Ok(fit)
 }
 
 impl StressArgs {

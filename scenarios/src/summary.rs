@@ -45,7 +45,7 @@ fn print_tallies(o: &Options, b: &mut Board) {
             total.runs += t.runs;
             total.failures += t.failures;
             tally_line(
-                &format!("{} {} {}", s.name(), o.variant.name(), world(o)),
+                &format!("{} {} {}", s.name(), s.resolve(o.variant).name(), world(o)),
                 t,
             )
         })

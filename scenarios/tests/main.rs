@@ -11,5 +11,6 @@ mod canary;
 mod cli;
 mod explain;
 mod output;
+mod go122;
 mod snapshots;
 mod stress;

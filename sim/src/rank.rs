@@ -37,6 +37,13 @@ pub enum RankMode {
     GoCompatible,
     /// The new lock against every held lock.
     Strict,
+    /// Go's `checkRanks`, but aware of quiescence (beyond Go's lockrank): a lock instance its
+    /// holder took with `lock_quiescent` (no other actor can still want it: the holder checked
+    /// that no live writer can reach it) is no predecessor of anything it acquires, neither for
+    /// the rank check nor for the order graph; each pair it excuses is recorded with the
+    /// reason. The claim is checked: another actor acquiring that instance while it is held
+    /// quiescent fails the execution (`quiescence claim broken`).
+    Quiescent,
 }
 
 /// What a rank violation does.
@@ -57,6 +64,8 @@ pub struct Held {
     pub site: &'static Location<'static>,
     /// Shared (read) hold of a reader-writer lock.
     pub shared: bool,
+    /// Taken with `lock_quiescent`: the holder claims no other actor can want this instance.
+    pub quiescent: bool,
 }
 
 /// An edge of the lock-order graph: `from` was held when `to` was acquired.
@@ -134,6 +143,11 @@ pub fn check_rank(
     let bad = |h: &&Held| h.class.is_some_and(|c| c.rank >= class.rank);
     let offender = match mode {
         RankMode::Off => None,
+        RankMode::Quiescent => held
+            .iter()
+            .rev()
+            .find(|h| h.class.is_some() && !h.quiescent)
+            .filter(|h| bad(h)),
         RankMode::GoCompatible => held
             .iter()
             .rev()
@@ -151,6 +165,26 @@ pub fn check_rank(
             describe(Some(prev)),
             offender.site
         ),
+    })
+}
+
+/// Quiescence mode: the pair (held quiescent lock, `class`) Go's checker would report, excused
+/// with its reason; `None` when Go would not report it.
+pub fn excused(
+    held: &[Held],
+    class: &'static LockClass,
+    site: &'static Location<'static>,
+) -> Option<String> {
+    let prev = held.iter().rev().find(|h| h.class.is_some())?;
+    let c = prev.class.expect("found with a class");
+    (prev.quiescent && c.rank >= class.rank).then(|| {
+        format!(
+            "quiescence: {} (rank {}) acquired at {site} while holding {} (rank {}) acquired at {} is judged \
+             unrealizable as a deadlock: that {} instance was taken quiescent (no live writer can still \
+             acquire it), so no thread can wait for it while holding {}; Go's checkRanks reports \
+             `lock ordering problem` here",
+            class.name, class.rank, c.name, c.rank, prev.site, c.name, class.name
+        )
     })
 }
 
@@ -185,6 +219,7 @@ mod tests {
             class: Some(class),
             site: Location::caller(),
             shared: false,
+            quiescent: false,
         }
     }
 
@@ -206,6 +241,19 @@ mod tests {
         assert!(v.message.contains("lock ordering problem"));
         assert!(v.message.contains(" 0 : traceStackTab 43"), "{}", v.message);
         assert!(v.message.contains(" 1 : traceStrings 25"), "{}", v.message);
+    }
+
+    #[test]
+    fn quiescent_mode_excuses_only_a_held_quiescent_instance() {
+        static FIN: LockClass = LockClass::new("fin", 31);
+        let mut h = [held(1, &STACK)];
+        assert!(check_rank(&h, &FIN, Location::caller(), RankMode::Quiescent).is_some());
+        assert!(excused(&h, &FIN, Location::caller()).is_none());
+        h[0].quiescent = true;
+        assert!(check_rank(&h, &FIN, Location::caller(), RankMode::Quiescent).is_none());
+        assert!(check_rank(&h, &FIN, Location::caller(), RankMode::GoCompatible).is_some());
+        let note = excused(&h, &FIN, Location::caller()).expect("Go would report it");
+        assert!(note.contains("judged unrealizable"), "{note}");
     }
 
     #[test]

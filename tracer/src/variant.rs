@@ -29,6 +29,8 @@ pub enum Variant {
     V1_10,
     /// Emitters do not re-check `enabled` after taking their P.
     V1_11,
+    /// A variant of the go1.22 model ([`crate::go122::Variant`]).
+    V2(crate::go122::Variant),
 }
 
 impl Variant {
@@ -63,10 +65,11 @@ impl Variant {
             Self::V1_9 => "v1.9",
             Self::V1_10 => "v1.10",
             Self::V1_11 => "v1.11",
+            Self::V2(v) => v.name(),
         }
     }
 
-    /// Parses a name (`v1.2`, `V1.2` or `1.2`).
+    /// Parses a name (`v1.2`, `V1.2` or `1.2`; `v2.x` names a go1.22 variant).
     pub fn parse(text: &str) -> Option<Self> {
         let t = text.trim().to_ascii_lowercase();
         let t = if t.starts_with('v') {
@@ -74,7 +77,18 @@ impl Variant {
         } else {
             format!("v{t}")
         };
-        Self::ALL.into_iter().find(|v| v.name() == t)
+        Self::ALL
+            .into_iter()
+            .find(|v| v.name() == t)
+            .or_else(|| crate::go122::Variant::parse(&t).map(Self::V2))
+    }
+
+    /// The go1.22 variant, if this is one.
+    pub fn go122(self) -> Option<crate::go122::Variant> {
+        match self {
+            Self::V2(v) => Some(v),
+            _ => None,
+        }
     }
 
     /// One line: what the variant changes.
@@ -92,6 +106,7 @@ impl Variant {
             Self::V1_9 => "the reader dumps the stack table before writers are quiesced",
             Self::V1_10 => "StopTrace does not wait on shutdownSema before its cleanup",
             Self::V1_11 => "emitters do not re-check trace.enabled after taking their P",
+            Self::V2(v) => v.description(),
         }
     }
 
@@ -110,6 +125,7 @@ impl Variant {
             Self::V1_9 => "I13: the dump starts while tracing is enabled (revised from I5: with every check on, the quiescence check stops the execution before the stack put after the walk can show as undefined)",
             Self::V1_10 => "I10 (`trace: non-empty full trace buffer`, `reading after shutdown`) or I14/I7",
             Self::V1_11 => "I2 (an event lost) or I10 (`trace: non-empty trace buffer in proc`, `trace: non-empty global trace buffer`)",
+            Self::V2(v) => v.prediction(),
         }
     }
 

@@ -73,6 +73,8 @@ pub(crate) struct Acquire {
     pub site: &'static Location<'static>,
     pub shared: bool,
     pub sim: bool,
+    /// Taken with `lock_quiescent` (see [`RankMode::Quiescent`]).
+    pub quiescent: bool,
 }
 
 /// The violation of acquisition `a`, if any; `who` names the actor, built only for a report.
@@ -94,10 +96,20 @@ fn sim_check(a: &Acquire) -> Option<rank::Violation> {
         let (mode, action) = (c.rank_mode, c.rank_action);
         c.task(me);
         let mut v = violation(&c.tasks[me].held, a, mode, || c.name_of(me));
+        let quiescent = mode == RankMode::Quiescent;
+        if quiescent {
+            v = v.or_else(|| quiescence_broken(c, me, a));
+            if let Some(note) = a.class.and_then(|k| rank::excused(&c.tasks[me].held, k, a.site)) {
+                if !c.rank_reports.contains(&note) {
+                    c.rank_reports.push(note);
+                }
+            }
+        }
         if let Some(class) = a.class {
             // Only edges new to this execution are built (their sites are formatted).
             let held = &c.tasks[me].held;
-            for h in held.iter().filter(|h| h.class.is_some_and(|f| f.name != class.name)) {
+            let from_held = |h: &&Held| !(quiescent && h.quiescent);
+            for h in held.iter().filter(from_held).filter(|h| h.class.is_some_and(|f| f.name != class.name)) {
                 let from = h.class.expect("filtered").name;
                 if !c.edges.iter().any(|x| x.from == from && x.to == class.name) {
                     let edge = rank::edges_to(std::slice::from_ref(h), class, a.site).next();
@@ -114,6 +126,38 @@ fn sim_check(a: &Acquire) -> Option<rank::Violation> {
         v
     })
     .flatten()
+}
+
+/// Quiescence mode: the claim on a lock instance breaks when another actor acquires it while it
+/// is held quiescent, or holds or waits for it when an actor takes it quiescent.
+fn quiescence_broken(c: &ctx::ExecCtx, me: usize, a: &Acquire) -> Option<rank::Violation> {
+    let others = || c.tasks.iter().enumerate().filter(|(t, _)| *t != me);
+    let held_q = others().find_map(|(t, task)| {
+        task.held
+            .iter()
+            .find(|h| h.id == a.id && (h.quiescent || a.quiescent))
+            .map(|h| (t, h.site))
+    });
+    let waiting = || {
+        others().find_map(|(t, task)| match task.wait.as_ref()?.probe {
+            crate::wait::Probe::Lock { id, .. } if id == a.id && a.quiescent => {
+                Some((t, task.wait.as_ref()?.site))
+            }
+            _ => None,
+        })
+    };
+    let (other, site) = held_q.or_else(waiting)?;
+    let name = a.class.map_or("an unranked lock", |k| k.name);
+    Some(rank::Violation {
+        kind: crate::failure::FailureKind::LockCycle,
+        message: format!(
+            "quiescence claim broken: {} takes {name} at {} while {} uses the same instance (since {site}); \
+             a live user of the instance makes the cycles through it realizable",
+            c.name_of(me),
+            a.site,
+            c.name_of(other),
+        ),
+    })
 }
 
 fn native_check(a: &Acquire) -> Option<rank::Violation> {
@@ -149,6 +193,7 @@ pub(crate) fn push(a: Acquire) {
         class: a.class,
         site: a.site,
         shared: a.shared,
+        quiescent: a.quiescent,
     };
     if a.sim {
         if let Some(me) = ctx::scheduled() {
@@ -169,6 +214,7 @@ pub fn may_acquire(class: &'static LockClass) {
         site: Location::caller(),
         shared: false,
         sim: ctx::current_task().is_some(),
+        quiescent: false,
     });
 }
 

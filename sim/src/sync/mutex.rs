@@ -77,6 +77,7 @@ impl<T: ?Sized> Mutex<T> {
             site,
             shared: false,
             sim: matches!(self.raw, Raw::Sim(_)),
+            quiescent: false,
         }
     }
 
@@ -88,7 +89,21 @@ impl<T: ?Sized> Mutex<T> {
     /// Acquires the lock (Go's `lock`), blocking until it is free.
     #[track_caller]
     pub fn lock(&self) -> MutexGuard<'_, T> {
-        let a = self.acquire_desc(Location::caller());
+        self.lock_with(self.acquire_desc(Location::caller()))
+    }
+
+    /// Acquires the lock claiming its instance is quiescent: the caller has checked that no
+    /// other actor can still acquire it (see [`crate::RankMode::Quiescent`], which checks the
+    /// claim and excuses the orderings it makes unrealizable). Other modes treat it as `lock`.
+    #[track_caller]
+    pub fn lock_quiescent(&self) -> MutexGuard<'_, T> {
+        let mut a = self.acquire_desc(Location::caller());
+        a.quiescent = true;
+        self.lock_with(a)
+    }
+
+    #[track_caller]
+    fn lock_with(&self, a: super::held::Acquire) -> MutexGuard<'_, T> {
         held::check(a);
         let raw = match &self.raw {
             Raw::Std(m) => RawGuard::Std(m.lock().unwrap_or_else(|e| e.into_inner())),

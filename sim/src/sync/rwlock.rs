@@ -58,6 +58,7 @@ impl RwLock {
             site,
             shared,
             sim: self.sim(),
+            quiescent: false,
         }
     }
 

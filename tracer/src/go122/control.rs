@@ -1,0 +1,79 @@
+//! `StartTrace` and `StopTrace`, after go1.22 `runtime/trace2.go:131-269` (§B.4): wait for a
+//! previous cleanup (`traceShutdownSema`), hold `traceAdvanceSema` across the start, fresh
+//! profBufs, `firstGen = lastNonZeroGen + 1`, reset the reader's state, store `gen`, start the
+//! CPU reader and the advancer. `StopTrace` is `traceAdvance(true)`; it stops the CPU reader
+//! (`traceStopReadCPU`) and, after releasing `traceAdvanceSema`, the advancer.
+//! Not modelled: stop-the-world, `exitingSyscall`, the STW/`ProcsChange` events.
+
+use super::ghost::{Actor, Ghost};
+use super::harness;
+use super::state::{role, Trace};
+use sim::sync::atomic::Ordering;
+use sim::sync::Arc;
+use sim::thread::JoinHandle;
+
+impl Trace {
+    /// `StartTrace`: spawns the CPU reader and the advancer (up to `advances` generations)
+    /// and returns their handles; `Err` when tracing is on or shutting down.
+    pub fn start_trace(
+        self: &Arc<Self>,
+        advances: usize,
+    ) -> Result<Vec<JoinHandle<Ghost>>, &'static str> {
+        if self.enabled() || self.shutdown.load(Ordering::SeqCst) {
+            return Err("tracing is already enabled");
+        }
+        self.shutdown_sema.acquire();
+        self.shutdown_sema.release();
+        self.advance_sema.acquire();
+        for p in &self.cpu.prof {
+            p.reset();
+        }
+        let first = self.last_nonzero_gen.load(Ordering::SeqCst) + 1;
+        {
+            let mut q = self.lock.lock();
+            q.header_written = false;
+            self.reader_gen.store(first, Ordering::SeqCst);
+            self.flushed_gen.store(0, Ordering::SeqCst);
+        }
+        self.advancer_stop.store(false, Ordering::SeqCst);
+        self.cpu_stop.store(false, Ordering::SeqCst);
+        self.last_nonzero_gen.store(first, Ordering::SeqCst);
+        self.first_gen.store(first, Ordering::SeqCst);
+        self.gen.store(first, Ordering::SeqCst);
+        self.trace_own_p(controller_m(self));
+        let hs = vec![
+            harness::spawn_cpu_reader(self),
+            harness::spawn_advancer(self, advances),
+        ];
+        self.advance_sema.release();
+        Ok(hs)
+    }
+
+    /// `StopTrace`: `traceAdvance(true)` on actor `a`.
+    pub fn stop_trace(&self, a: &mut Actor) {
+        self.trace_advance(a, true);
+    }
+
+    /// `traceStopReadCPU`: stop the CPU reader and wait for it.
+    pub fn stop_read_cpu(&self) {
+        self.cpu_stop.store(true, Ordering::SeqCst);
+        self.cpu_exited.acquire();
+    }
+
+    /// Stop the advancer goroutine and wait for it (`s.stop()`).
+    pub fn stop_advancer(&self) {
+        self.advancer_stop.store(true, Ordering::SeqCst);
+        self.advancer_wake.release();
+        self.advancer_exited.acquire();
+    }
+
+    /// The M of role `r` as an actor.
+    pub fn actor(&self, r: usize) -> Actor {
+        Actor::on(self.m_of(r))
+    }
+}
+
+/// The controller's M index.
+pub fn controller_m(t: &Trace) -> usize {
+    t.m_of(role::CONTROLLER)
+}

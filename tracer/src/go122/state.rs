@@ -1,0 +1,187 @@
+//! The global `trace` struct of go1.22 `runtime/trace2.go` (§B.2), each field behind the
+//! protection Go documents: `full[2]`, `empty`, `reading`, `headerWritten` inside `trace.lock`
+//! (a [`Mutex`] around them, so touching them without the lock does not compile); `gen`,
+//! `readerGen`, `flushedGen`, `workAvailable`, `shutdown`, `reader` atomics; the semaphores
+//! `doneSema[2]`, `traceAdvanceSema`, `traceShutdownSema`; per-M state in [`MSlot`]; the
+//! double-buffered interning tables and CPU state.
+
+use super::buf::TraceBuf;
+use super::cpu::Cpu;
+use super::locks;
+use super::m::MSlot;
+use super::strings::StringTab;
+use super::tab::TraceMap;
+use super::variant::Variant;
+use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use sim::sync::{Mutex, Parker, Sema};
+use std::collections::VecDeque;
+
+/// Sizes and toggles of one tracer instance (the knobs of a go1.22 scenario).
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Emitter Ms (each with its own P).
+    pub emitters: usize,
+    /// Bytes per trace buffer.
+    pub buf_bytes: usize,
+    /// Trace sessions (StartTrace/StopTrace cycles).
+    pub sessions: usize,
+    /// Records each `profBuf[gen%2]` holds.
+    pub profbuf_slots: usize,
+    /// Nodes each interning table holds.
+    pub tab_slots: usize,
+    /// The pool of stacks (fake PCs) events and samples use.
+    pub stacks: Vec<Vec<u64>>,
+    /// The allocator's stacks, one per round (the allocation path's own stacks, which no
+    /// emitter uses: each round inserts a new stack).
+    pub alloc_stacks: Vec<Vec<u64>>,
+    pub variant: Variant,
+}
+
+/// The M indices of the actors (each M holds the P of the same index).
+pub mod role {
+    /// Emitter `i` is M `i`; the others follow the emitters.
+    pub const CONTROLLER: usize = 0;
+    pub const READER: usize = 1;
+    pub const CPU_READER: usize = 2;
+    pub const ADVANCER: usize = 3;
+    pub const ALLOCATOR: usize = 4;
+    pub const READER_B: usize = 5;
+    /// Ms besides the emitters.
+    pub const COUNT: usize = 6;
+}
+
+/// The state behind `trace.lock`.
+#[derive(Debug, Default)]
+pub struct Queues {
+    pub full: [VecDeque<Box<TraceBuf>>; 2],
+    pub empty: Vec<Box<TraceBuf>>,
+    pub reading: Option<Box<TraceBuf>>,
+    pub header_written: bool,
+    /// Ghost counters: batches queued, buffers reused from the free list.
+    pub flushes: u64,
+    pub reuses: u64,
+}
+
+/// The tracer; see the module docs.
+pub struct Trace {
+    pub cfg: Config,
+    pub clock: AtomicU64,
+    pub lock: Mutex<Queues>,
+    pub gen: AtomicU64,
+    pub last_nonzero_gen: AtomicU64,
+    pub reader_gen: AtomicU64,
+    pub flushed_gen: AtomicU64,
+    pub work_available: AtomicBool,
+    pub shutdown: AtomicBool,
+    /// The parked reader goroutine (`trace.reader`), 0 if none.
+    pub reader: AtomicU64,
+    pub done_sema: [Sema; 2],
+    pub advance_sema: Sema,
+    pub shutdown_sema: Sema,
+    pub ms: Vec<MSlot>,
+    pub stacks: [TraceMap; 2],
+    pub strings: [StringTab; 2],
+    pub cpu: Cpu,
+    pub mheap: Mutex<()>,
+    /// `sched.lock` (taken to snapshot `allm`).
+    pub sched: Mutex<()>,
+    pub parkers: [Parker; 2],
+    /// Harness: the advancer and CPU reader are asked to stop, and signal their exit.
+    pub advancer_stop: AtomicBool,
+    pub cpu_stop: AtomicBool,
+    /// The first generation of the current session.
+    pub first_gen: AtomicU64,
+    pub advancer_exited: Sema,
+    /// The advancer's `wakeableSleep` once its generations are done.
+    pub advancer_wake: Sema,
+    pub cpu_exited: Sema,
+    /// Harness: the advancer finished its first generation of the session.
+    pub advanced: Sema,
+    /// Ghost: the advancer waits in `doneSema` (whether a release readies a goroutine).
+    pub advancer_waiting: AtomicBool,
+    /// Ghost: unique event ids, allocations counted, the controller finished.
+    pub next_id: AtomicU64,
+    pub allocations: AtomicU64,
+    pub mallocs: AtomicU64,
+    pub generations: AtomicU64,
+    pub done: AtomicBool,
+}
+
+impl Trace {
+    /// A tracer, built inside the execution (its primitives pick the backend then).
+    pub fn new(cfg: Config) -> Self {
+        let nms = cfg.emitters + role::COUNT;
+        let slots = cfg.tab_slots;
+        Self {
+            clock: AtomicU64::new(0),
+            lock: Mutex::ranked(&locks::TRACE, Queues::default()),
+            gen: AtomicU64::new(0),
+            last_nonzero_gen: AtomicU64::new(0),
+            reader_gen: AtomicU64::new(0),
+            flushed_gen: AtomicU64::new(0),
+            work_available: AtomicBool::new(false),
+            shutdown: AtomicBool::new(false),
+            reader: AtomicU64::new(0),
+            done_sema: [
+                Sema::new("trace.doneSema[0]", 0),
+                Sema::new("trace.doneSema[1]", 0),
+            ],
+            advance_sema: Sema::new("traceAdvanceSema", 1),
+            shutdown_sema: Sema::new("traceShutdownSema", 1),
+            ms: (0..nms)
+                .map(|i| MSlot::new(i as u64 + 1, i as u64))
+                .collect(),
+            stacks: [
+                TraceMap::new(&locks::TRACE_STACK_TAB, slots),
+                TraceMap::new(&locks::TRACE_STACK_TAB, slots),
+            ],
+            strings: [StringTab::new(slots), StringTab::new(slots)],
+            cpu: Cpu::new(cfg.profbuf_slots),
+            mheap: Mutex::ranked(&locks::MHEAP, ()),
+            sched: Mutex::ranked(&locks::SCHED, ()),
+            parkers: [
+                Parker::new("the trace reader"),
+                Parker::new("the second trace reader"),
+            ],
+            advancer_stop: AtomicBool::new(false),
+            cpu_stop: AtomicBool::new(false),
+            first_gen: AtomicU64::new(0),
+            advancer_exited: Sema::new("advancer exit", 0),
+            advancer_wake: Sema::new("wakeableSleep", 0),
+            cpu_exited: Sema::new("traceStopReadCPU wait", 0),
+            advanced: Sema::new("a generation boundary", 0),
+            advancer_waiting: AtomicBool::new(false),
+            next_id: AtomicU64::new(1),
+            allocations: AtomicU64::new(0),
+            mallocs: AtomicU64::new(0),
+            generations: AtomicU64::new(0),
+            done: AtomicBool::new(false),
+            cfg,
+        }
+    }
+
+    /// The M of role `r` (see [`role`]).
+    pub fn m_of(&self, r: usize) -> usize {
+        self.cfg.emitters + r
+    }
+
+    /// The trace clock (`traceClockNow`): a global logical clock, strictly increasing.
+    pub fn tick(&self) -> u64 {
+        self.clock.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    /// A fresh ghost id (event values and sample goroutines carry it to the output).
+    pub fn fresh_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::SeqCst)
+    }
+
+    /// The variant.
+    pub fn variant(&self) -> Variant {
+        self.cfg.variant
+    }
+
+    /// `traceEnabled`.
+    pub fn enabled(&self) -> bool {
+        self.gen.load(Ordering::SeqCst) != 0
+    }
+}
