@@ -20,6 +20,11 @@ pub struct Seq {
 }
 
 impl Seq {
+    /// The counter a status event (GoStatus, ProcStatus) sets for generation `gen`.
+    pub fn start(gen: u64) -> Seq {
+        Seq { gen, seq: 0 }
+    }
+
     /// `succeeds`: same generation and exactly one more.
     pub fn succeeds(self, b: Seq) -> bool {
         self.gen == b.gen && self.seq == b.seq.wrapping_add(1)
@@ -249,15 +254,9 @@ impl<'a> Ordering<'a> {
                     "inconsistent status for proc {pid}: old {was} vs. new {now}"
                 ));
             }
-            s.seq = Seq {
-                gen: st.gen,
-                seq: 0,
-            };
+            s.seq = Seq::start(st.gen);
         } else {
-            let seq = Seq {
-                gen: st.gen,
-                seq: 0,
-            };
+            let seq = Seq::start(st.gen);
             let ranges = Vec::new();
             self.ps.insert(
                 pid,

@@ -44,7 +44,7 @@ fn cur_g<'m, 'a>(
 fn new_g<'a>(status: u64, gen: u64) -> GState<'a> {
     GState {
         status: status as u8,
-        seq: Seq { gen, seq: 0 },
+        seq: Seq::start(gen),
         ..GState::default()
     }
 }
@@ -64,10 +64,7 @@ impl<'a> Ordering<'a> {
                     "inconsistent status for goroutine {gid}: old {was} vs. new {now}"
                 ));
             }
-            s.seq = Seq {
-                gen: st.gen,
-                seq: 0,
-            };
+            s.seq = Seq::start(st.gen);
         } else if st.gen == self.initial_gen {
             self.gs.insert(gid, new_g(status, st.gen));
             old = GO_UNDETERMINED;
