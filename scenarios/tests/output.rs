@@ -6,22 +6,20 @@
 use crate::stress::{failure_files, files, saved_failure, temp_dir, tracesim};
 use std::collections::BTreeMap;
 
+/// The number `field` starts with ("7 failures" → 7).
+fn leading_number(field: &str) -> u64 {
+    field.split(' ').next().unwrap().parse().unwrap()
+}
+
 /// (count, saved) per signature line of the summary.
 fn signature_lines(out: &str) -> Vec<(u64, u64)> {
     out.lines()
         .filter(|l| l.starts_with("  ") && l.contains(" x ") && l.ends_with(" saved"))
         .map(|l| {
-            let count = l.trim().split(' ').next().unwrap().parse().unwrap();
-            let saved = l
-                .rsplit(", ")
-                .next()
-                .unwrap()
-                .split(' ')
-                .next()
-                .unwrap()
-                .parse()
-                .unwrap();
-            (count, saved)
+            (
+                leading_number(l.trim()),
+                leading_number(l.rsplit(", ").next().unwrap()),
+            )
         })
         .collect()
 }
@@ -45,15 +43,7 @@ fn a_campaign_keeps_at_most_k_failures_per_signature_and_counts_the_rest() {
         .lines()
         .find(|l| l.starts_with("trace_stress v1.10 random: 60 runs, "))
         .expect("a summary line");
-    let failures: u64 = summary
-        .split(", ")
-        .nth(1)
-        .unwrap()
-        .split(' ')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let failures = leading_number(summary.split(", ").nth(1).unwrap());
     assert!(
         failures >= 50,
         "V1.10 fails on nearly every execution: {summary}"

@@ -21,6 +21,13 @@ pub fn batch(out: &mut Vec<u8>, gen: u64, m: u64, ts: u64, body: impl FnOnce(&mu
     enc::batch_end(out, at);
 }
 
+/// A CPU-sample batch's body: one sample of goroutine 1 on M 1 and P 0.
+fn one_cpu_sample(o: &mut Vec<u8>, ts: u64, stack: u64) {
+    enc::cpu_samples_begin(o);
+    let (m, p, g) = (1, 0, 1);
+    enc::cpu_sample(o, &CpuSample { ts, m, p, g, stack });
+}
+
 /// Appends a generation's tables: frequency, stacks 1 and 2, strings 1..=9.
 pub fn tables(out: &mut Vec<u8>, gen: u64) {
     batch(out, gen, NO_M, 0, |o| enc::frequency(o, FREQ));
@@ -91,19 +98,7 @@ pub fn valid_trace() -> Vec<u8> {
         enc::event(o, EV_GC_SWEEP_END, 1, &[8192, 4096]);
         enc::event(o, EV_PROC_STOP, 1, &[]);
     });
-    batch(&mut out, 1, NO_M, 0, |o| {
-        enc::cpu_samples_begin(o);
-        enc::cpu_sample(
-            o,
-            &CpuSample {
-                ts: 1005,
-                m: 1,
-                p: 0,
-                g: 1,
-                stack: 1,
-            },
-        );
-    });
+    batch(&mut out, 1, NO_M, 0, |o| one_cpu_sample(o, 1005, 1));
     tables(&mut out, 1);
     batch(&mut out, 2, 1, 2000, |o| {
         enc::event(o, EV_PROC_STATUS, 1, &[0, PROC_RUNNING]);
@@ -142,19 +137,7 @@ pub fn error_traces() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     let mut lost_stack = Vec::new();
     enc::header(&mut lost_stack);
     batch(&mut lost_stack, 1, 1, 1000, running);
-    batch(&mut lost_stack, 1, NO_M, 0, |o| {
-        enc::cpu_samples_begin(o);
-        enc::cpu_sample(
-            o,
-            &CpuSample {
-                ts: 1001,
-                m: 1,
-                p: 0,
-                g: 1,
-                stack: 77,
-            },
-        );
-    });
+    batch(&mut lost_stack, 1, NO_M, 0, |o| one_cpu_sample(o, 1001, 77));
     tables(&mut lost_stack, 1);
     let mut truncated = valid_trace();
     truncated.truncate(truncated.len() - 3);

@@ -3,20 +3,13 @@
 //! `thread.rs`, and returns at once while the detector is dormant (no cell yet).
 
 use super::clock::VClock;
-use super::race::{active, key, obj_of, thread_of, with_det, Obj, SyncOp};
+use super::race::{active, key, obj_of, thread_of, with_det, Obj, ObjClock, SyncOp, ThreadState};
 use std::panic::Location;
 
 /// The current thread acquired object `addr` (exclusively, or shared for a read hold).
 pub(crate) fn acquire(addr: usize, kind: Obj, exclusive: bool, op: SyncOp) {
-    if !active() {
-        return;
-    }
-    with_det(|d, me| {
-        let obj = obj_of(&mut d.objs, key(addr, kind));
-        let th = thread_of(&mut d.threads, me);
-        if obj.copy_of != Some(me) {
-            th.join(&obj.w);
-        }
+    on_obj(addr, kind, |obj, th, me| {
+        see_writes(obj, th, me);
         if exclusive {
             th.join(&obj.r);
         }
@@ -24,14 +17,30 @@ pub(crate) fn acquire(addr: usize, kind: Obj, exclusive: bool, op: SyncOp) {
     });
 }
 
-/// The current thread released object `addr` (a shared release feeds the readers' clock).
-pub(crate) fn release(addr: usize, kind: Obj, exclusive: bool, op: SyncOp) {
+/// Runs `f` on object `addr`'s clocks and the current thread's, while the detector is active.
+#[inline]
+fn on_obj(addr: usize, kind: Obj, f: impl FnOnce(&mut ObjClock, &mut ThreadState, usize)) {
     if !active() {
         return;
     }
     with_det(|d, me| {
         let obj = obj_of(&mut d.objs, key(addr, kind));
         let th = thread_of(&mut d.threads, me);
+        f(obj, th, me);
+    });
+}
+
+/// The thread acquires the object's writes (a no-op where its clock is the object's copy).
+#[inline]
+fn see_writes(obj: &ObjClock, th: &mut ThreadState, me: usize) {
+    if obj.copy_of != Some(me) {
+        th.join(&obj.w);
+    }
+}
+
+/// The current thread released object `addr` (a shared release feeds the readers' clock).
+pub(crate) fn release(addr: usize, kind: Obj, exclusive: bool, op: SyncOp) {
+    on_obj(addr, kind, |obj, th, me| {
         match (exclusive, kind) {
             // The holder acquired `w` and nobody released since: its clock covers `w`.
             (true, Obj::Lock) => obj.copy(th, me),
@@ -48,15 +57,8 @@ pub(crate) fn release(addr: usize, kind: Obj, exclusive: bool, op: SyncOp) {
 
 /// An atomic operation on `addr`: an acquire and a release (shuttle's atomics are `SeqCst`).
 pub(crate) fn atomic(addr: usize, site: &'static Location<'static>) {
-    if !active() {
-        return;
-    }
-    with_det(|d, me| {
-        let obj = obj_of(&mut d.objs, key(addr, Obj::Atomic));
-        let th = thread_of(&mut d.threads, me);
-        if obj.copy_of != Some(me) {
-            th.join(&obj.w);
-        }
+    on_obj(addr, Obj::Atomic, |obj, th, me| {
+        see_writes(obj, th, me);
         // The thread's clock now covers the atomic's: the join is a copy.
         obj.copy(th, me);
         th.dirty = true;

@@ -133,14 +133,7 @@ pub fn stack(out: &mut Vec<u8>, id: u64, frames: &[Frame]) {
     let len_pos = out.len();
     out.extend_from_slice(&[0; BYTES_PER_NUMBER]);
     let body = out.len();
-    uvarint(out, id);
-    uvarint(out, frames.len() as u64);
-    for f in frames {
-        uvarint(out, f.pc);
-        uvarint(out, f.func_id);
-        uvarint(out, f.file_id);
-        uvarint(out, f.line);
-    }
+    super::stack_record::stack_body(out, id, frames);
     let len = (out.len() - body) as u64;
     uvarint_at(out, len_pos, len);
 }

@@ -24,6 +24,7 @@ pub mod ev;
 mod order;
 pub mod parse;
 mod post;
+pub(crate) mod stack_record;
 mod user;
 pub mod version;
 

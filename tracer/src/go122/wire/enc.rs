@@ -13,6 +13,7 @@
 
 use super::ev::*;
 use crate::wire::enc::{uvarint, uvarint_at, Frame, BYTES_PER_NUMBER};
+use crate::wire::stack_record::stack_body;
 
 /// The 16-byte trace header of version 22 (`runtime/trace2.go` `readTrace0`).
 pub const HEADER: &[u8; 16] = b"go 1.22 trace\0\0\0";
@@ -92,14 +93,7 @@ pub fn stacks_begin(out: &mut Vec<u8>) {
 /// Appends one `EvStack` record: id, frame count, then pc, func id, file id, line per frame.
 pub fn stack(out: &mut Vec<u8>, id: u64, frames: &[Frame]) {
     out.push(EV_STACK);
-    uvarint(out, id);
-    uvarint(out, frames.len() as u64);
-    for f in frames {
-        uvarint(out, f.pc);
-        uvarint(out, f.func_id);
-        uvarint(out, f.file_id);
-        uvarint(out, f.line);
-    }
+    stack_body(out, id, frames);
 }
 
 /// Appends the `EvStrings` byte that opens a string batch.

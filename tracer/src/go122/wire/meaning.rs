@@ -11,30 +11,24 @@ use super::event::*;
 /// A metric sample (`Metric`): name and `Uint64` value.
 pub type Metric = (&'static str, u64);
 
+/// A transition of goroutine or P `id` (`kind`) with no reason and no stack.
+fn bare_transition<'a>(kind: u8, id: i64, old: u8, new: u8) -> Transition<'a> {
+    Transition {
+        resource: Resource { kind, id },
+        reason: &[],
+        stack: None,
+        old,
+        new,
+    }
+}
+
 impl<'a> Event<'a> {
     fn go_tr(&self, id: i64, old: u8, new: u8) -> Transition<'a> {
-        let resource = Resource {
-            kind: RES_GOROUTINE,
-            id,
-        };
-        Transition {
-            resource,
-            reason: &[],
-            stack: None,
-            old,
-            new,
-        }
+        bare_transition(RES_GOROUTINE, id, old, new)
     }
 
     fn proc_tr(&self, id: i64, old: u8, new: u8) -> Transition<'a> {
-        let resource = Resource { kind: RES_PROC, id };
-        Transition {
-            resource,
-            reason: &[],
-            stack: None,
-            old,
-            new,
-        }
+        bare_transition(RES_PROC, id, old, new)
     }
 
     /// `StateTransition`, for events of kind [`Kind::StateTransition`].

@@ -20,6 +20,11 @@ pub struct Seq {
 }
 
 impl Seq {
+    /// The counter a status event (GoStatus, ProcStatus) sets for generation `gen`.
+    pub fn start(gen: u64) -> Seq {
+        Seq { gen, seq: 0 }
+    }
+
     /// `succeeds`: same generation and exactly one more.
     pub fn succeeds(self, b: Seq) -> bool {
         self.gen == b.gen && self.seq == b.seq.wrapping_add(1)
@@ -146,6 +151,21 @@ pub struct Step<'e, 'a> {
 /// `Ok(true)` advanced, `Ok(false)` not yet possible, `Err` the trace is broken.
 pub type Adv = Result<bool, String>;
 
+/// The resource (`args[0]`) a sequenced event (GoStart, GoUnblock, ProcStart, ProcSteal) acts
+/// on, its state and the event's sequence number (`args[1]`); `None` while the resource is
+/// unknown, where Go's `advance` answers "not yet".
+pub fn sequenced<'m, S>(
+    states: &'m mut BTreeMap<i64, S>,
+    st: &Step<'_, '_>,
+) -> Option<(i64, Seq, &'m mut S)> {
+    let id = st.ev.args[0] as i64;
+    let seq = Seq {
+        gen: st.gen,
+        seq: st.ev.args[1],
+    };
+    states.get_mut(&id).map(|s| (id, seq, s))
+}
+
 impl<'a> Ordering<'a> {
     /// `advance`: whether `ev`, next on M `m`, may happen now; if so, its context.
     pub fn advance(
@@ -234,15 +254,9 @@ impl<'a> Ordering<'a> {
                     "inconsistent status for proc {pid}: old {was} vs. new {now}"
                 ));
             }
-            s.seq = Seq {
-                gen: st.gen,
-                seq: 0,
-            };
+            s.seq = Seq::start(st.gen);
         } else {
-            let seq = Seq {
-                gen: st.gen,
-                seq: 0,
-            };
+            let seq = Seq::start(st.gen);
             let ranges = Vec::new();
             self.ps.insert(
                 pid,
@@ -279,12 +293,7 @@ impl<'a> Ordering<'a> {
     }
 
     fn proc_start(&mut self, st: &mut Step<'_, 'a>) -> Adv {
-        let pid = st.ev.args[0] as i64;
-        let seq = Seq {
-            gen: st.gen,
-            seq: st.ev.args[1],
-        };
-        let Some(s) = self.ps.get_mut(&pid) else {
+        let Some((pid, seq, s)) = sequenced(&mut self.ps, st) else {
             return Ok(false);
         };
         if s.status as u64 != PROC_IDLE || !seq.succeeds(s.seq) || st.cur.p != NONE {
@@ -312,12 +321,7 @@ impl<'a> Ordering<'a> {
     }
 
     fn proc_steal(&mut self, st: &mut Step<'_, 'a>) -> Adv {
-        let pid = st.ev.args[0] as i64;
-        let seq = Seq {
-            gen: st.gen,
-            seq: st.ev.args[1],
-        };
-        let Some(s) = self.ps.get_mut(&pid) else {
+        let Some((pid, seq, s)) = sequenced(&mut self.ps, st) else {
             return Ok(false);
         };
         let in_syscall = matches!(s.status as u64, PROC_SYSCALL | PROC_SYSCALL_ABANDONED);

@@ -6,7 +6,10 @@
 
 use super::ev::*;
 use super::event::*;
-use super::order::{validate_ctx, Adv, GState, MState, Need, Ordering, Seq, Step, USER_GO};
+use super::order::{
+    sequenced, validate_ctx, Adv, GState, MState, Need, Ordering, Seq, Step, USER_GO,
+};
+use std::collections::BTreeMap;
 
 fn not_in(typ: u8, want: &str) -> String {
     format!("{} event for goroutine that's not {want}", name(typ))
@@ -16,10 +19,32 @@ fn missing_g(typ: u8, g: i64) -> String {
     format!("event {} for goroutine ({g}) that doesn't exist", name(typ))
 }
 
+fn uninit_proc(pid: i64, typ: u8) -> String {
+    format!("uninitialized proc {pid} found during {}", name(typ))
+}
+
+/// The state of the event's goroutine, which must exist and be in `status`; `want` names the
+/// status in the error (Go's message for SyscallEnd says "Running" where it checks Syscall).
+fn cur_g<'m, 'a>(
+    gs: &'m mut BTreeMap<i64, GState<'a>>,
+    st: &Step<'_, 'a>,
+    status: u64,
+    want: &str,
+) -> Result<&'m mut GState<'a>, String> {
+    let typ = st.ev.typ;
+    let Some(s) = gs.get_mut(&st.cur.g) else {
+        return Err(missing_g(typ, st.cur.g));
+    };
+    if s.status as u64 != status {
+        return Err(not_in(typ, want));
+    }
+    Ok(s)
+}
+
 fn new_g<'a>(status: u64, gen: u64) -> GState<'a> {
     GState {
         status: status as u8,
-        seq: Seq { gen, seq: 0 },
+        seq: Seq::start(gen),
         ..GState::default()
     }
 }
@@ -39,10 +64,7 @@ impl<'a> Ordering<'a> {
                     "inconsistent status for goroutine {gid}: old {was} vs. new {now}"
                 ));
             }
-            s.seq = Seq {
-                gen: st.gen,
-                seq: 0,
-            };
+            s.seq = Seq::start(st.gen);
         } else if st.gen == self.initial_gen {
             self.gs.insert(gid, new_g(status, st.gen));
             old = GO_UNDETERMINED;
@@ -114,12 +136,7 @@ impl<'a> Ordering<'a> {
     pub(super) fn go_stop(&mut self, st: &mut Step<'_, 'a>) -> Adv {
         validate_ctx(st.cur, USER_GO)?;
         let typ = st.ev.typ;
-        let Some(s) = self.gs.get_mut(&st.cur.g) else {
-            return Err(missing_g(typ, st.cur.g));
-        };
-        if s.status as u64 != GO_RUNNING {
-            return Err(not_in(typ, "Running"));
-        }
+        let s = cur_g(&mut self.gs, st, GO_RUNNING, "Running")?;
         match typ {
             EV_GO_DESTROY => {
                 self.gs.remove(&st.cur.g);
@@ -132,12 +149,7 @@ impl<'a> Ordering<'a> {
     }
 
     pub(super) fn go_start(&mut self, st: &mut Step<'_, 'a>) -> Adv {
-        let gid = st.ev.args[0] as i64;
-        let seq = Seq {
-            gen: st.gen,
-            seq: st.ev.args[1],
-        };
-        let Some(s) = self.gs.get_mut(&gid) else {
+        let Some((gid, seq, s)) = sequenced(&mut self.gs, st) else {
             return Ok(false);
         };
         if s.status as u64 != GO_RUNNABLE || !seq.succeeds(s.seq) {
@@ -151,12 +163,7 @@ impl<'a> Ordering<'a> {
     }
 
     pub(super) fn go_unblock(&mut self, st: &mut Step<'_, 'a>) -> Adv {
-        let gid = st.ev.args[0] as i64;
-        let seq = Seq {
-            gen: st.gen,
-            seq: st.ev.args[1],
-        };
-        let Some(s) = self.gs.get_mut(&gid) else {
+        let Some((_, seq, s)) = sequenced(&mut self.gs, st) else {
             return Ok(false);
         };
         if s.status as u64 != GO_WAITING || !seq.succeeds(s.seq) {
@@ -170,19 +177,11 @@ impl<'a> Ordering<'a> {
     pub(super) fn syscall_begin(&mut self, st: &mut Step<'_, 'a>) -> Adv {
         validate_ctx(st.cur, USER_GO)?;
         let typ = st.ev.typ;
-        let Some(s) = self.gs.get_mut(&st.cur.g) else {
-            return Err(missing_g(typ, st.cur.g));
-        };
-        if s.status as u64 != GO_RUNNING {
-            return Err(not_in(typ, "Running"));
-        }
+        let s = cur_g(&mut self.gs, st, GO_RUNNING, "Running")?;
         s.status = GO_SYSCALL as u8;
         let Some(p) = self.ps.get_mut(&st.cur.p) else {
             let pid = st.cur.p;
-            return Err(format!(
-                "uninitialized proc {pid} found during {}",
-                name(typ)
-            ));
+            return Err(uninit_proc(pid, typ));
         };
         p.status = PROC_SYSCALL as u8;
         let pseq = Seq {
@@ -203,19 +202,11 @@ impl<'a> Ordering<'a> {
     pub(super) fn syscall_end(&mut self, st: &mut Step<'_, 'a>) -> Adv {
         validate_ctx(st.cur, USER_GO)?;
         let typ = st.ev.typ;
-        let Some(s) = self.gs.get_mut(&st.cur.g) else {
-            return Err(missing_g(typ, st.cur.g));
-        };
-        if s.status as u64 != GO_SYSCALL {
-            return Err(not_in(typ, "Running"));
-        }
+        let s = cur_g(&mut self.gs, st, GO_SYSCALL, "Running")?;
         s.status = GO_RUNNING as u8;
         let pid = st.cur.p;
         let Some(p) = self.ps.get_mut(&pid) else {
-            return Err(format!(
-                "uninitialized proc {pid} found during {}",
-                name(typ)
-            ));
+            return Err(uninit_proc(pid, typ));
         };
         if p.status as u64 != PROC_SYSCALL {
             let got = proc_status_name(p.status as u64);
@@ -232,22 +223,14 @@ impl<'a> Ordering<'a> {
         if st.cur.p != NONE {
             let pid = st.cur.p;
             let Some(p) = self.ps.get(&pid) else {
-                return Err(format!(
-                    "uninitialized proc {pid} found during {}",
-                    name(typ)
-                ));
+                return Err(uninit_proc(pid, typ));
             };
             if p.status as u64 == PROC_SYSCALL {
                 return Ok(false);
             }
         }
         validate_ctx(st.cur, [Need::Must, Need::May, Need::Must])?;
-        let Some(s) = self.gs.get_mut(&st.cur.g) else {
-            return Err(missing_g(typ, st.cur.g));
-        };
-        if s.status as u64 != GO_SYSCALL {
-            return Err(not_in(typ, "Running"));
-        }
+        let s = cur_g(&mut self.gs, st, GO_SYSCALL, "Running")?;
         st.new.g = NONE;
         s.status = GO_RUNNABLE as u8;
         Ok(true)
@@ -269,12 +252,7 @@ impl<'a> Ordering<'a> {
     pub(super) fn go_destroy_syscall(&mut self, st: &mut Step<'_, 'a>) -> Adv {
         validate_ctx(st.cur, [Need::Must, Need::May, Need::Must])?;
         let typ = st.ev.typ;
-        let Some(s) = self.gs.get(&st.cur.g) else {
-            return Err(missing_g(typ, st.cur.g));
-        };
-        if s.status as u64 != GO_SYSCALL {
-            return Err(not_in(typ, "Syscall"));
-        }
+        cur_g(&mut self.gs, st, GO_SYSCALL, "Syscall")?;
         self.gs.remove(&st.cur.g);
         st.new.g = NONE;
         if st.cur.p == NONE {

@@ -153,40 +153,25 @@ impl Validator {
         self.ms.entry(m).or_insert(Sched { p: NONE, g: NONE })
     }
 
-    pub(super) fn goroutine(&mut self, id: i64) -> Option<(&mut u8, Option<i64>)> {
-        self.gs.get_mut(&id).map(|(s, b)| (s, *b))
-    }
-
-    pub(super) fn set_goroutine(&mut self, id: i64, s: u8) {
-        self.gs.insert(id, (s, None));
-    }
-
-    pub(super) fn bind_goroutine(&mut self, id: i64, m: Option<i64>) {
-        if let Some(g) = self.gs.get_mut(&id) {
-            g.1 = m;
+    /// The goroutines (`kind` is `RES_GOROUTINE`) or the Ps: state and bound thread by id.
+    pub(super) fn table(&mut self, kind: u8) -> &mut BTreeMap<i64, (u8, Option<i64>)> {
+        if kind == RES_GOROUTINE {
+            &mut self.gs
+        } else {
+            &mut self.ps
         }
     }
 
-    pub(super) fn goroutine_binding(&self, id: i64) -> Option<i64> {
-        self.gs.get(&id).and_then(|g| g.1)
-    }
-
-    pub(super) fn proc(&mut self, id: i64) -> Option<(&mut u8, Option<i64>)> {
-        self.ps.get_mut(&id).map(|(s, b)| (s, *b))
-    }
-
-    pub(super) fn set_proc(&mut self, id: i64, s: u8) {
-        self.ps.insert(id, (s, None));
-    }
-
-    pub(super) fn bind_proc(&mut self, id: i64, m: Option<i64>) {
-        if let Some(p) = self.ps.get_mut(&id) {
-            p.1 = m;
+    /// Binds goroutine or P `id` of `kind` to thread `m` (or unbinds it), if it is known.
+    pub(super) fn bind(&mut self, kind: u8, id: i64, m: Option<i64>) {
+        if let Some(s) = self.table(kind).get_mut(&id) {
+            s.1 = m;
         }
     }
 
-    pub(super) fn proc_binding(&self, id: i64) -> Option<i64> {
-        self.ps.get(&id).and_then(|p| p.1)
+    /// The thread goroutine or P `id` of `kind` is bound to.
+    pub(super) fn binding(&mut self, kind: u8, id: i64) -> Option<i64> {
+        self.table(kind).get(&id).and_then(|s| s.1)
     }
 
     fn transition(&mut self, errs: &mut Vec<String>, e: &Event<'_>) {

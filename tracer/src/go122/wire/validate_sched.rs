@@ -4,9 +4,113 @@
 //! `internal/trace/v2/testtrace/validation.go` `Validator.Event`, with Go's messages.
 
 use super::event::*;
-use super::validate::Validator;
+use super::validate::{Sched, Validator};
+
+/// What the goroutine and the P rules name, number and keep differently.
+struct Kind {
+    res: u8,
+    what: &'static str,
+    /// The thread's slot for this kind of resource.
+    slot: fn(&mut Sched) -> &mut i64,
+    /// Go's "tried to stop" message names the event's thread for goroutines, the bound thread
+    /// for Ps.
+    shows_event_thread: bool,
+    undetermined: u8,
+    not_exist: u8,
+    state_name: fn(u8) -> &'static str,
+}
+
+const GOROUTINE: Kind = Kind {
+    res: RES_GOROUTINE,
+    what: "goroutine",
+    slot: |c| &mut c.g,
+    shows_event_thread: true,
+    undetermined: GO_UNDETERMINED,
+    not_exist: GO_NOT_EXIST,
+    state_name: go_state_name,
+};
+
+const PROC: Kind = Kind {
+    res: RES_PROC,
+    what: "proc",
+    slot: |c| &mut c.p,
+    shows_event_thread: false,
+    undetermined: PROC_UNDETERMINED,
+    not_exist: PROC_NOT_EXIST,
+    state_name: proc_state_name,
+};
 
 impl Validator {
+    /// The checks a goroutine and a P transition share: no undetermined state where it cannot
+    /// be, no death with ranges open, the old state the validator has; then records the new.
+    fn check_states(&mut self, errs: &mut Vec<String>, t: &Transition<'_>, k: &Kind) {
+        let (id, what) = (t.resource.id, k.what);
+        let (old, new) = (t.old, t.new);
+        let olds = (k.state_name)(old);
+        if new == k.undetermined {
+            errs.push(format!("transition to undetermined state for {what} {id}"));
+        }
+        if self.seen_sync() && old == k.undetermined {
+            errs.push(format!("undetermined {what} {id} after first global sync"));
+        }
+        if new == k.not_exist && self.any_range(t.resource) {
+            errs.push(format!("{what} {id} died with active ranges"));
+        }
+        match self.table(k.res).get_mut(&id) {
+            Some((s, _)) => {
+                if old != *s {
+                    let want = (k.state_name)(*s);
+                    errs.push(format!(
+                        "bad old state for {what} {id}: got {olds}, want {want}"
+                    ));
+                }
+                *s = new;
+            }
+            None => {
+                if old != k.undetermined && old != k.not_exist {
+                    errs.push(format!(
+                        "bad old state for unregistered {what} {id}: {olds}"
+                    ));
+                }
+                self.table(k.res).insert(id, (new, None));
+            }
+        }
+    }
+
+    /// Goroutine or P `id` starts executing on thread `m`: the thread must run no other.
+    fn run_on(&mut self, errs: &mut Vec<String>, k: &Kind, id: i64, m: i64) {
+        let what = k.what;
+        if let Some(ctx) = self.thread_ctx(errs, m) {
+            let slot = (k.slot)(ctx);
+            if *slot != NONE && *slot != id {
+                errs.push(format!(
+                    "tried to run {what} {id} when one was already executing ({slot}) on thread {m}"
+                ));
+            }
+            *slot = id;
+            self.bind(k.res, id, Some(m));
+        }
+    }
+
+    /// Goroutine or P `id` stops executing (the event is on thread `m`): the thread it is bound
+    /// to must be running it.
+    fn stop(&mut self, errs: &mut Vec<String>, k: &Kind, id: i64, m: i64) {
+        let what = k.what;
+        let Some(bm) = self.binding(k.res, id) else {
+            errs.push(format!(
+                "stopping {what} {id} not bound to any active context"
+            ));
+            return;
+        };
+        let shown = if k.shows_event_thread { m } else { bm };
+        let slot = (k.slot)(self.thread_at(bm));
+        if *slot != id {
+            errs.push(format!("tried to stop {what} {id} when it wasn't currently executing (currently executing {slot}) on thread {shown}"));
+        }
+        *slot = NONE;
+        self.bind(k.res, id, None);
+    }
+
     pub(super) fn go_transition(
         &mut self,
         errs: &mut Vec<String>,
@@ -15,70 +119,14 @@ impl Validator {
     ) {
         let id = t.resource.id;
         let (old, new) = (t.old, t.new);
-        let (olds, news) = (go_state_name(old), go_state_name(new));
-        if new == GO_UNDETERMINED {
-            errs.push(format!(
-                "transition to undetermined state for goroutine {id}"
-            ));
-        }
-        if self.seen_sync() && old == GO_UNDETERMINED {
-            errs.push(format!(
-                "undetermined goroutine {id} after first global sync"
-            ));
-        }
-        if new == GO_NOT_EXIST && self.any_range(t.resource) {
-            errs.push(format!("goroutine {id} died with active ranges"));
-        }
-        let state = self.goroutine(id);
-        match state {
-            Some((s, _)) => {
-                if old != *s {
-                    let want = go_state_name(*s);
-                    errs.push(format!(
-                        "bad old state for goroutine {id}: got {olds}, want {want}"
-                    ));
-                }
-                *s = new;
-            }
-            None => {
-                if old != GO_UNDETERMINED && old != GO_NOT_EXIST {
-                    errs.push(format!(
-                        "bad old state for unregistered goroutine {id}: {olds}"
-                    ));
-                }
-                self.set_goroutine(id, new);
-            }
-        }
-        let _ = news;
-        let m = e.ctx.m;
+        self.check_states(errs, t, &GOROUTINE);
         if go_executing(new) {
-            if let Some(ctx) = self.thread_ctx(errs, m) {
-                if ctx.g != NONE && ctx.g != id {
-                    errs.push(format!(
-                        "tried to run goroutine {id} when one was already executing ({}) on thread {m}",
-                        ctx.g
-                    ));
-                }
-                ctx.g = id;
-                self.bind_goroutine(id, Some(m));
-            }
+            self.run_on(errs, &GOROUTINE, id, e.ctx.m);
         } else if go_executing(old) {
             if t.stack != e.stack() {
                 errs.push("StateTransition.Stack doesn't match Event.Stack".into());
             }
-            match self.goroutine_binding(id) {
-                Some(bm) => {
-                    let ctx = self.thread_at(bm);
-                    if ctx.g != id {
-                        errs.push(format!("tried to stop goroutine {id} when it wasn't currently executing (currently executing {}) on thread {m}", ctx.g));
-                    }
-                    ctx.g = NONE;
-                    self.bind_goroutine(id, None);
-                }
-                None => errs.push(format!(
-                    "stopping goroutine {id} not bound to any active context"
-                )),
-            }
+            self.stop(errs, &GOROUTINE, id, e.ctx.m);
         }
     }
 
@@ -90,59 +138,11 @@ impl Validator {
     ) {
         let id = t.resource.id;
         let (old, new) = (t.old, t.new);
-        let olds = proc_state_name(old);
-        if new == PROC_UNDETERMINED {
-            errs.push(format!("transition to undetermined state for proc {id}"));
-        }
-        if self.seen_sync() && old == PROC_UNDETERMINED {
-            errs.push(format!("undetermined proc {id} after first global sync"));
-        }
-        if new == PROC_NOT_EXIST && self.any_range(t.resource) {
-            errs.push(format!("proc {id} died with active ranges"));
-        }
-        match self.proc(id) {
-            Some((s, _)) => {
-                if old != *s {
-                    let want = proc_state_name(*s);
-                    errs.push(format!(
-                        "bad old state for proc {id}: got {olds}, want {want}"
-                    ));
-                }
-                *s = new;
-            }
-            None => {
-                if old != PROC_UNDETERMINED && old != PROC_NOT_EXIST {
-                    errs.push(format!("bad old state for unregistered proc {id}: {olds}"));
-                }
-                self.set_proc(id, new);
-            }
-        }
-        let m = e.ctx.m;
+        self.check_states(errs, t, &PROC);
         if new == PROC_STATE_RUNNING {
-            if let Some(ctx) = self.thread_ctx(errs, m) {
-                if ctx.p != NONE && ctx.p != id {
-                    errs.push(format!(
-                        "tried to run proc {id} when one was already executing ({}) on thread {m}",
-                        ctx.p
-                    ));
-                }
-                ctx.p = id;
-                self.bind_proc(id, Some(m));
-            }
+            self.run_on(errs, &PROC, id, e.ctx.m);
         } else if old == PROC_STATE_RUNNING {
-            match self.proc_binding(id) {
-                Some(bm) => {
-                    let ctx = self.thread_at(bm);
-                    if ctx.p != id {
-                        errs.push(format!("tried to stop proc {id} when it wasn't currently executing (currently executing {}) on thread {bm}", ctx.p));
-                    }
-                    ctx.p = NONE;
-                    self.bind_proc(id, None);
-                }
-                None => errs.push(format!(
-                    "stopping proc {id} not bound to any active context"
-                )),
-            }
+            self.stop(errs, &PROC, id, e.ctx.m);
         }
     }
 }
