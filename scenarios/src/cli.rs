@@ -463,7 +463,9 @@ pub fn main(cli: Cli) -> ExitCode {
                 full,
                 timeline,
             };
-            cmd_replay(&target, scenario, variant, scheduler, trace_out, view, rank_mode)
+            cmd_replay(
+                &target, scenario, variant, scheduler, trace_out, view, rank_mode,
+            )
         }
         Command::Dump { file, quiet } => cmd_dump(&file, quiet),
         Command::Hunt(args) => crate::hunt::cmd_hunt(args),

@@ -10,7 +10,7 @@ mod baseline;
 mod canary;
 mod cli;
 mod explain;
-mod output;
 mod go122;
+mod output;
 mod snapshots;
 mod stress;
