@@ -30,30 +30,10 @@ done
 echo "go-conformance go1.22 oracle: $pass passed, $fail failed"
 
 # go tool trace: open each valid trace on a loopback port and fetch the main pages.
-tool=$(ls "$goroot"/pkg/tool/*/trace 2> /dev/null | head -n 1)
+source "$top/scripts/go-viewer-122.sh"
 opened=0
 for f in "$out/valid.trace" "$out"/synth-*.trace "$traces"/go1.22-*.trace; do
-  log="$out/tool.log"; : > "$log"
-  BROWSER=true timeout 60 "$tool" -http=127.0.0.1:0 "$f" 2> "$log" &
-  pid=$!
-  addr=
-  for _ in $(seq 1 200); do
-    addr=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$log" | head -n 1 || true)
-    [ -n "$addr" ] || ! kill -0 "$pid" 2> /dev/null && break
-    sleep 0.1
-  done
-  if [ -z "$addr" ]; then failed "go tool trace $(basename "$f"): no server: $(tail -n 3 "$log")"; kill "$pid" 2> /dev/null || true; wait "$pid" 2> /dev/null || true; continue; fi
-  bad=0
-  for page in / /trace /jsontrace "/jsontrace?view=thread" /goroutines /usertasks /userregions /mmu \
-              "/io?raw=1" "/block?raw=1" "/syscall?raw=1" "/sched?raw=1"; do
-    code=$(curl -s -m 20 -o "$out/page" -w '%{http_code}' "$addr$page" || echo 000)
-    if [ "$code" != 200 ] || grep -q '^panic: ' "$out/page"; then
-      failed "go tool trace $(basename "$f") $page: HTTP $code $(head -c 200 "$out/page")"; bad=1
-    fi
-  done
-  kill "$pid" 2> /dev/null || true; wait "$pid" 2> /dev/null || true
-  if grep -q '^panic: ' "$log"; then failed "go tool trace $(basename "$f"): $(grep -m 1 "^panic: " "$log")"; bad=1; fi
-  [ $bad = 1 ] || opened=$((opened + 1))
+  if view_trace_122 "$f"; then opened=$((opened + 1)); else fail=$((fail + 1)); fi
 done
 echo "go-conformance go1.22 go tool trace: $opened traces opened, main pages 200"
 [ "$fail" -eq 0 ]
