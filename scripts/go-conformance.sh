@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
-# Go conformance: traces written by `tracesim run` must PASS Go's own go1.21 parser, and Go's
-# go1.21 viewer (`go tool trace`, scripts/go-viewer-121.sh) must serve every page of each.
-# Installs Go 1.21 (Debian packages) through ../shared/tools/go-trace-oracle/install-go.sh when
-# it is missing, writes 5 seeds of each scenario, and runs the oracle on every session's file.
-# Exit 0 when every trace passes; 1 when one fails; 2 when the oracle cannot run.
+# Go conformance, judged by Go's own readers (installs Go 1.21 and 1.22 from Debian's packages
+# through ../shared/tools/go-trace-oracle/install-go.sh when missing):
+#  go1.21: traces written by `tracesim run` (5 seeds of each scenario) must PASS Go's parser, and
+#          go1.21's viewer (`go tool trace`, scripts/go-viewer-121.sh) must serve every page of each.
+#  go1.22: the hand-built traces of tracer/tests/go122_traces.rs and the random schedules of
+#          go122_synth.rs (both written with the go1.22 encoder) must get the oracle's expected
+#          verdict (PASS, or Go's first error line), and `tracesim dump` must print the same
+#          events as the oracle; the valid ones and Go's own
+#          go1.22 traces must open in go1.22's `go tool trace` (127.0.0.1, bounded time), whose
+#          main pages must answer 200 with no panic.
+# Exit 0 when everything passes; 1 when something fails; 2 when the oracle cannot run.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-oracle_dir=${ORACLE_DIR:-$top/../shared/tools/go-trace-oracle}
+# ../shared beside the repository (/work/main), or beside the worktree directory (/work/wt/X).
+shared=$top/../shared
+[ -d "$shared/tools" ] || shared=$top/../../shared
+oracle_dir=${ORACLE_DIR:-$shared/tools/go-trace-oracle}
 [ -x "$oracle_dir/go-trace-oracle.sh" ] || [ -f "$oracle_dir/go-trace-oracle.sh" ] || { echo "go-conformance: no oracle at $oracle_dir" >&2; exit 2; }
-if [ ! -x /usr/lib/go-1.21/bin/go ] && [ -z "${ORACLE_GOROOT_1_21:-}" ]; then
-  echo "go-conformance: installing Go 1.21 from Debian's packages" >&2
-  bash "$oracle_dir/install-go.sh" 1.21 >&2
-fi
+for v in 1.21 1.22; do
+  var=ORACLE_GOROOT_${v//./_}
+  if [ ! -x "/usr/lib/go-$v/bin/go" ] && [ -z "${!var:-}" ]; then
+    echo "go-conformance: installing Go $v from Debian's packages" >&2
+    bash "$oracle_dir/install-go.sh" "$v" >&2
+  fi
+done
 cd "$top"
 source "$top/scripts/go-viewer-121.sh"
 cargo build --release -q -p scenarios
@@ -31,5 +43,7 @@ for f in "$out"/*.trace*; do
   fi
   view_trace_121 "$f" || { fail=$((fail + 1)); echo "FAIL $(basename "$f"): go1.21's go tool trace"; }
 done
-echo "go-conformance: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+echo "go-conformance go1.21: $pass passed, $fail failed"
+fail21=$fail
+bash "$top/scripts/go-conformance-122.sh" "$oracle_dir" && ok122=1 || ok122=0
+[ "$fail21" -eq 0 ] && [ "$ok122" -eq 1 ]

@@ -6,6 +6,12 @@
 //! - `sim/*`: `sim::run` with the facade primitives (our driver, recorder, wait-for and held-lock
 //!   bookkeeping), default `RunConfig` apart from the scheduler and `pct_steps`.
 //!
+//! - `race_k*/{facade,cells}/{race_on,race_off}`: the race detector's cost, `sim::run` with
+//!   `RunConfig::race` on and off in the same run, on the facade workload above (no checked
+//!   cell: the detector stays dormant) and on the same workload with the queue in a
+//!   `sim::cell::Locked` cell under a `Mutex<()>` (the tracer's shape: every push and pop is a
+//!   checked, race-checked access; every lock operation joins vector clocks).
+//!
 //! One criterion iteration is a whole run of `N` executions, and the throughput is declared as
 //! `N` elements, so criterion's `elem/s` is executions per second. `README.md` has the figures.
 
@@ -15,8 +21,8 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Capacity of the buffer.
-const CAP: usize = 1;
+/// Capacity of the buffer (as `benches::buffer`, the facade side).
+const CAP: usize = benches::buffer::CAP;
 
 /// The workload on shuttle's own primitives.
 fn raw_buffer(k: u64) {
@@ -58,44 +64,65 @@ fn raw_buffer(k: u64) {
     black_box(sum);
 }
 
-/// The same workload on the facade's primitives.
-fn sim_buffer(k: u64) {
-    use sim::sync::{Condvar, Mutex};
-    let state = Arc::new((
-        Mutex::new(VecDeque::with_capacity(CAP)),
-        Condvar::new(),
-        Condvar::new(),
-    ));
-    let producers: Vec<_> = (0..2)
-        .map(|p| {
-            let state = state.clone();
-            sim::thread::spawn(["producer-0", "producer-1"][p as usize], move || {
-                let (m, not_full, not_empty) = &*state;
-                for i in 0..k {
-                    let mut q = m.lock();
-                    while q.len() == CAP {
-                        q = not_full.wait(q);
-                    }
-                    q.push_back(p * 1000 + i);
-                    not_empty.notify_one();
-                }
-            })
-        })
-        .collect();
-    let (m, not_full, not_empty) = &*state;
-    let mut sum = 0;
-    for _ in 0..2 * k {
-        let mut q = m.lock();
-        while q.is_empty() {
-            q = not_empty.wait(q);
+fn cells_run(cfg: &sim::RunConfig, k: u64) {
+    let report = sim::run(cfg, move || benches::buffer::cells(k));
+    assert_eq!(report.failure_count, 0, "{:?}", report.failures.first());
+    assert_eq!(report.executions, cfg.executions);
+}
+
+/// Paired timing of the detector's cost, robust to a loaded machine: the four runs of
+/// `race_group` alternate in one process for `rounds` rounds of `n` executions; prints the
+/// median over rounds of each ratio against race-off facade (`facade/race_off` = 1).
+fn report_race_ratios(k: u64, n: u64, rounds: usize) {
+    let mut ratios: [Vec<f64>; 3] = Default::default();
+    for _ in 0..rounds {
+        let mut secs = [0.0; 4];
+        for (i, (cells, race)) in [(false, false), (false, true), (true, false), (true, true)]
+            .into_iter()
+            .enumerate()
+        {
+            let cfg = sim::RunConfig {
+                race,
+                ..sim_cfg(sim::SchedulerSpec::Random, n, 1000)
+            };
+            let t = std::time::Instant::now();
+            if cells {
+                cells_run(&cfg, k)
+            } else {
+                sim_run(&cfg, k)
+            }
+            secs[i] = t.elapsed().as_secs_f64();
         }
-        sum += q.pop_front().unwrap();
-        not_full.notify_one();
+        for (r, i) in ratios.iter_mut().zip(1..) {
+            r.push(secs[i] / secs[0]);
+        }
     }
-    for p in producers {
-        p.join();
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let [a, b, c] = &mut ratios;
+    println!(
+        "race_k{k} paired ({rounds} rounds of {n}), time / facade race_off: facade race_on {:.3}, cells race_off {:.3}, cells race_on {:.3}",
+        median(a),
+        median(b),
+        median(c)
+    );
+}
+
+/// The detector's cost: race checking on and off, with and without a checked cell.
+fn race_group(c: &mut Criterion, k: u64, n: u64, pct_steps: u64) {
+    let mut g = c.benchmark_group(format!("race_k{k}"));
+    g.throughput(Throughput::Elements(n));
+    for (label, race) in [("race_on", true), ("race_off", false)] {
+        let cfg = sim::RunConfig {
+            race,
+            ..sim_cfg(sim::SchedulerSpec::Random, n, pct_steps)
+        };
+        g.bench_function(format!("facade/{label}"), |b| b.iter(|| sim_run(&cfg, k)));
+        g.bench_function(format!("cells/{label}"), |b| b.iter(|| cells_run(&cfg, k)));
     }
-    black_box(sum);
+    g.finish();
 }
 
 fn sim_cfg(scheduler: sim::SchedulerSpec, executions: u64, pct_steps: u64) -> sim::RunConfig {
@@ -108,7 +135,7 @@ fn sim_cfg(scheduler: sim::SchedulerSpec, executions: u64, pct_steps: u64) -> si
 }
 
 fn sim_run(cfg: &sim::RunConfig, k: u64) {
-    let report = sim::run(cfg, move || sim_buffer(k));
+    let report = sim::run(cfg, move || benches::buffer::facade(k));
     assert_eq!(report.failure_count, 0, "{:?}", report.failures.first());
     assert_eq!(report.executions, cfg.executions);
 }
@@ -137,7 +164,9 @@ fn report_steps(k: u64, pct_steps: u64) {
         sim::SchedulerSpec::Random,
         sim::SchedulerSpec::Pct { depth: 3 },
     ] {
-        let r = sim::run(&sim_cfg(spec, 2_000, pct_steps), move || sim_buffer(k));
+        let r = sim::run(&sim_cfg(spec, 2_000, pct_steps), move || {
+            benches::buffer::facade(k)
+        });
         println!(
             "buffer_k{k} {spec}: {:.1} steps/execution",
             r.steps as f64 / r.executions as f64
@@ -150,6 +179,10 @@ fn benches(c: &mut Criterion) {
     report_steps(46, 1000);
     group(c, 2, 1_000, 50);
     group(c, 46, 50, 1000);
+    report_race_ratios(2, 1_000, 21);
+    report_race_ratios(46, 50, 11);
+    race_group(c, 2, 1_000, 50);
+    race_group(c, 46, 50, 1000);
 }
 
 criterion_group! {

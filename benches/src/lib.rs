@@ -8,6 +8,8 @@
 //! counting-allocator test (`tests/alloc.rs`) share: a started tracer with production sizes, the
 //! event shapes of the hot path, their bare LEB128 baseline, and one whole session on threads.
 
+pub mod buffer;
+
 use sim::sync::Arc;
 use std::hint::black_box;
 use std::time::{Duration, Instant};

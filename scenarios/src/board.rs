@@ -46,6 +46,8 @@ pub struct Board {
     /// Per (scenario, variant, kind), the failure with the lowest (turn, index), for the corpus.
     pub candidates: Vec<((u64, u64), Entry)>,
     pub term: Term,
+    /// Failures per signature, and which were saved (at most K each).
+    pub keeper: crate::keep::Keeper,
     variant: Variant,
     out: PathBuf,
     /// The failures with the lowest (turn, index), named by the status line.
@@ -70,7 +72,7 @@ fn truncated(report: &str) -> String {
 impl Board {
     /// A board for a campaign of `variant` saving under `out`; `budget` is the total number of
     /// executions, if bounded (for the live line).
-    pub fn new(variant: Variant, out: &Path, budget: Option<u64>) -> Self {
+    pub fn new(variant: Variant, out: &Path, budget: Option<u64>, keep: u64) -> Self {
         let start = sim::wall::now();
         Self {
             start,
@@ -82,6 +84,7 @@ impl Board {
             save_errors: 0,
             candidates: Vec::new(),
             term: Term::stdout(),
+            keeper: crate::keep::Keeper::new(keep),
             variant,
             out: out.to_path_buf(),
             first: Vec::new(),
@@ -152,10 +155,18 @@ impl Board {
         ));
         self.first.sort_by_key(|(k, _)| *k);
         self.first.truncate(NAMED);
+        let (sig, keep) = self.keeper.admit(scenario, f);
+        if !keep {
+            self.print_failure(scenario, f, "(not saved: --keep reached for its signature)");
+            return self.keep_candidate(scenario, f);
+        }
         let path = match save::save(&self.out, scenario, self.variant, res) {
             Ok(s) => {
                 if self.first_saved.as_ref().is_none_or(|(k, _)| key < *k) {
                     self.first_saved = Some((key, s.json.clone()));
+                }
+                for note in self.keeper.saved(sig, self.variant, f, &s.json) {
+                    self.term.line(&note);
                 }
                 s.json.display().to_string()
             }
@@ -189,7 +200,7 @@ impl Board {
             ));
             if self.one_liners == ONE_LINERS {
                 self.term
-                    .line("(further failures of kinds already shown are saved, not printed)");
+                    .line("(further failures of kinds already shown are counted, not printed; at most --keep saved per signature)");
             }
         }
     }

@@ -52,13 +52,30 @@ pub enum Command {
         scheduler: Option<SchedulerSpec>,
         #[arg(long)]
         trace_out: Option<PathBuf>,
+        /// Print the interleaving in columns (the shrunk schedule FILE.shrunk.json if it exists).
+        #[arg(long)]
+        explain: bool,
+        /// With --explain: every row, without folding long single-thread runs.
+        #[arg(long, requires = "explain")]
+        full: bool,
+        /// Write the timeline to PATH.json (Chrome trace-event format) and PATH.html.
+        #[arg(long, value_name = "PATH")]
+        timeline: Option<PathBuf>,
     },
-    /// Decode and validate a go1.21 trace file, one event per line (exit 0 valid, 1 invalid, 2 unreadable).
-    Dump { file: PathBuf },
+    /// Decode and validate a go1.21 or go1.22 trace file (picked from its header), one event per
+    /// line in Go's rendering (exit 0 valid, 1 invalid, 2 unreadable or unsupported version).
+    Dump {
+        file: PathBuf,
+        /// Print only the verdict (PASS or FAIL lines), not the events.
+        #[arg(short, long)]
+        quiet: bool,
+    },
     /// How hard is a bug to find: executions to first failure per scheduler over many seeds.
     Hunt(crate::hunt::HuntArgs),
     /// List scenarios and variants.
     List,
+    /// Shrink a saved failure's schedule; writes FILE.shrunk.json beside it.
+    Shrink(crate::shrink_cmd::ShrinkArgs),
 }
 
 pub(crate) fn parse_variant(s: &str) -> Result<Variant, String> {
@@ -162,7 +179,7 @@ fn cmd_run(
     ExitCode::from(u8::from(report.failure_count > 0))
 }
 
-fn load_failure(path: &str) -> Result<(Failure, Scenario, Variant), String> {
+pub(crate) fn load_failure(path: &str) -> Result<(Failure, Scenario, Variant), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
     let v: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{path} is not a failure file: {e}"))?;
@@ -240,7 +257,9 @@ fn cmd_replay(
     variant: Option<Variant>,
     sched: Option<SchedulerSpec>,
     out: Option<PathBuf>,
+    view: crate::explain_cmd::View,
 ) -> ExitCode {
+    let target = &view.target(target);
     let t = match if target.ends_with(".json") {
         replay_file(target)
     } else {
@@ -250,6 +269,7 @@ fn cmd_replay(
         Err(code) => return code,
     };
     let cfg = run_config(t.scenario, t.variant, t.base, 1, t.scheduler);
+    view.begin();
     let res = sim::run_single(
         &cfg,
         t.seed,
@@ -257,6 +277,9 @@ fn cmd_replay(
         t.decisions,
         body(t.scenario, t.variant),
     );
+    if let Err(code) = view.end(&res) {
+        return code;
+    }
     match &res.failure {
         Some(f) => println!("{f}"),
         None => println!(
@@ -271,21 +294,52 @@ fn cmd_replay(
     ExitCode::from(u8::from(res.failure.is_some()))
 }
 
-fn cmd_dump(file: &Path) -> ExitCode {
+fn cmd_dump(file: &Path, quiet: bool) -> ExitCode {
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => return usage(&format!("cannot read {}: {e}", file.display())),
     };
+    match tracer::wire::version::sniff(&bytes) {
+        Ok(22) => dump_go122(&bytes, quiet),
+        Ok(21) | Err(_) => dump_go121(&bytes, quiet),
+        Ok(v) => usage(&tracer::wire::version::unsupported(v)),
+    }
+}
+
+/// go1.22: Go's reader and `testtrace.Validator` (events as `Event.String`), then the
+/// structural checks.
+fn dump_go122(bytes: &[u8], quiet: bool) -> ExitCode {
+    use std::io::Write;
+    use tracer::go122::wire;
+    let v = wire::read_and_validate(bytes, !quiet);
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(v.text.as_bytes());
+    let mut valid = v.error.is_none();
+    if let Some(e) = &v.error {
+        let _ = writeln!(out, "FAIL: {e}");
+    }
+    for violation in wire::check::check(bytes) {
+        let _ = writeln!(out, "FAIL: {violation}");
+        valid = false;
+    }
+    if valid {
+        let _ = writeln!(out, "PASS");
+    }
+    ExitCode::from(u8::from(!valid))
+}
+
+/// go1.21: Go's parser (events as `ev.String()`), then the structural checks.
+fn dump_go121(bytes: &[u8], quiet: bool) -> ExitCode {
     use tracer::wire;
-    let parsed = wire::parse(&bytes);
-    if let Ok(t) = &parsed {
+    let parsed = wire::parse(bytes);
+    if let (Ok(t), false) = (&parsed, quiet) {
         print!("{}", wire::dump::events_text(t, false));
     }
     let mut valid = parsed.is_ok();
     if let Err(e) = &parsed {
         println!("FAIL: {e}");
     }
-    match wire::check::check_bytes(&bytes) {
+    match wire::check::check_bytes(bytes) {
         Ok(vs) => {
             for v in &vs {
                 println!("FAIL: {v}");
@@ -339,9 +393,20 @@ pub fn main(cli: Cli) -> ExitCode {
             variant,
             scheduler,
             trace_out,
-        } => cmd_replay(&target, scenario, variant, scheduler, trace_out),
-        Command::Dump { file } => cmd_dump(&file),
+            explain,
+            full,
+            timeline,
+        } => {
+            let view = crate::explain_cmd::View {
+                explain,
+                full,
+                timeline,
+            };
+            cmd_replay(&target, scenario, variant, scheduler, trace_out, view)
+        }
+        Command::Dump { file, quiet } => cmd_dump(&file, quiet),
         Command::Hunt(args) => crate::hunt::cmd_hunt(args),
         Command::List => cmd_list(),
+        Command::Shrink(args) => crate::shrink_cmd::cmd_shrink(args),
     }
 }

@@ -5,21 +5,32 @@
 //! [`cli`] (the `tracesim` command line), [`stress`] (`tracesim stress`, with [`shard`] (the
 //! seed space split over machines and jobs), [`board`] (failures and status while it runs),
 //! [`status`] (Go stress's status line), [`save`] (failure files), [`summary`], [`stress_args`]
-//! (its flags)), and
-//! [`corpus`] (the regression corpus).
+//! (its flags), [`keep`] (at most K saved failures per signature), [`crashseed`] (the seed a
+//! killed run was running)), [`shrinking`] and [`shrink_cmd`] (`tracesim shrink`), [`explain`],
+//! [`explain_fold`] and [`explain_cmd`] (`replay --explain`), [`timeline`] and [`timeline_html`]
+//! (`--timeline`, and every saved failure's timeline), and [`corpus`] (the regression corpus).
 
 pub mod board;
 pub mod body;
 pub mod cli;
 pub mod corpus;
+pub mod crashseed;
+pub mod explain;
+pub mod explain_cmd;
+pub mod explain_fold;
 pub mod hunt;
+pub mod keep;
 pub mod knobs;
 pub mod save;
 pub mod shard;
+pub mod shrink_cmd;
+pub mod shrinking;
 pub mod status;
 pub mod stress;
 pub mod stress_args;
 pub mod summary;
+pub mod timeline;
+pub mod timeline_html;
 
 use sim::{RunConfig, SchedulerSpec};
 use tracer::Variant;

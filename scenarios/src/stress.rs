@@ -9,6 +9,7 @@
 //! `--native` runs the same bodies on OS threads ([`sim::native`]).
 
 use crate::board::Board;
+use crate::crashseed;
 use crate::shard::{self, Shard};
 use crate::{body, corpus, run_config, Scenario};
 use sim::native::NativeOptions;
@@ -41,6 +42,8 @@ pub struct Options {
     pub corpus: Option<PathBuf>,
     /// Run on OS threads instead of the simulator (`--native`).
     pub native: Option<NativeOptions>,
+    /// At most this many failures saved per signature (`--keep`); the rest are counted.
+    pub keep: u64,
 }
 
 /// One scenario's turn: a segment of this shard's indices, within an optional time slice.
@@ -67,6 +70,18 @@ fn job_config(o: &Options, t: &Turn, job: u64, board: &Board, stop: &Arc<AtomicB
     }
 }
 
+/// The body of a job's executions: the scenario, behind the test-only abort hook.
+fn job_body(scenario: Scenario, variant: Variant) -> impl Fn() + Send + Sync + 'static {
+    let abort = crashseed::abort_seed();
+    let b = body(scenario, variant);
+    move || {
+        if abort.is_some() && abort == sim::swarm::execution_seed() {
+            std::process::abort();
+        }
+        b()
+    }
+}
+
 /// Runs one job on its own OS thread: a whole simulated execution lives on one OS thread.
 /// Returns (executions, hung native executions).
 fn spawn_job(
@@ -76,23 +91,35 @@ fn spawn_job(
     job: u64,
     tx: mpsc::Sender<ExecResult>,
 ) -> std::thread::JoinHandle<(u64, u64)> {
-    let (variant, native) = (o.variant, o.native.clone());
-    let job = std::thread::Builder::new()
+    let (variant, native, spec) = (o.variant, o.native.clone(), o.scheduler);
+    let seeds = crashseed::SeedFile::create(&o.out, job);
+    let thread = std::thread::Builder::new()
         .name(format!("stress-job-{job}"))
         .stack_size(8 << 20);
-    let spawned = job.spawn(move || {
+    let spawned = thread.spawn(move || {
+        let running =
+            move |index: u64| crashseed::record(scenario, variant, spec, index, cfg.base_seed);
+        let seeds = seeds.ok();
+        let set = move |index: u64| {
+            if let Some(s) = &seeds {
+                s.set(&running(index));
+            }
+        };
+        set(cfg.start_index);
+        let stride = cfg.stride.max(1);
         let observe = move |r: &ExecResult| {
+            set(r.index + stride);
             if r.failure.is_some() {
                 let _ = tx.send(r.clone());
             }
         };
         match native {
             Some(n) => {
-                let rep = sim::native::run_native(&cfg, &n, body(scenario, variant), observe);
+                let rep = sim::native::run_native(&cfg, &n, job_body(scenario, variant), observe);
                 (rep.run.executions, rep.hung)
             }
             None => (
-                sim::run_observed(&cfg, body(scenario, variant), observe).executions,
+                sim::run_observed(&cfg, job_body(scenario, variant), observe).executions,
                 0,
             ),
         }
@@ -214,8 +241,11 @@ pub fn run(o: &Options) -> ExitCode {
     let budget = o
         .executions
         .map(|n| n.saturating_mul(o.scenarios.len() as u64));
-    let mut board = Board::new(o.variant, &o.out, budget);
+    let mut board = Board::new(o.variant, &o.out, budget, o.keep);
     board.term.line(&header(o));
+    for report in crashseed::take_leftovers(&o.out) {
+        board.term.line(&report);
+    }
     let mut hung = 0;
     for t in turns(o, board.start) {
         if stop.load(Ordering::SeqCst) {
@@ -229,6 +259,9 @@ pub fn run(o: &Options) -> ExitCode {
             ));
             break;
         }
+    }
+    for job in 0..o.jobs {
+        let _ = std::fs::remove_file(crashseed::path(&o.out, job));
     }
     crate::summary::finish(o, &mut board, stop.load(Ordering::SeqCst), hung)
 }

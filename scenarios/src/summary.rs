@@ -61,6 +61,36 @@ fn print_tallies(o: &Options, b: &mut Board) {
     ));
 }
 
+/// One block per signature: its count, first seed, and the files saved for it.
+fn print_signatures(b: &mut Board) {
+    if b.keeper.sigs.is_empty() {
+        return;
+    }
+    let keep = b.keeper.keep;
+    let mut lines = vec![format!(
+        "failures by signature (at most {keep} saved each, --keep):"
+    )];
+    for s in &b.keeper.sigs {
+        lines.push(format!(
+            "  {} x {} {}: first seed {}, {} saved",
+            s.count,
+            s.scenario.name(),
+            s.signature,
+            sim::fmt_seed(s.first_seed),
+            s.saved.len()
+        ));
+        for p in s.saved.iter().take(3).chain(s.extras.iter().take(3)) {
+            lines.push(format!("      {}", p.display()));
+        }
+        if s.saved.len() > 3 {
+            lines.push(format!("      … and {} more saved", s.saved.len() - 3));
+        }
+    }
+    for l in lines {
+        b.term.line(&l);
+    }
+}
+
 fn print_hints(o: &Options, b: &mut Board, interrupted: bool, hung: u64) {
     if let Some((_, json)) = b.first_saved.clone() {
         b.term.line(&format!(
@@ -120,6 +150,7 @@ pub fn finish(o: &Options, b: &mut Board, interrupted: bool, hung: u64) -> ExitC
     print_tallies(o, b);
     let last = b.status();
     b.term.line(&last);
+    print_signatures(b);
     print_hints(o, b, interrupted, hung);
     if let Err(e) = save_regressions(o, b) {
         return crate::cli::usage(&e);

@@ -61,3 +61,52 @@ fn run_writes_a_trace_that_dump_accepts_and_a_corrupt_one_it_rejects() {
     let (code, _) = tracesim(&["dump", dir.join("missing").to_str().unwrap()]);
     assert_eq!(code, 2);
 }
+
+/// `shared/go-traces/NAME` beside the repository or beside its worktree directory.
+fn go_trace(name: &str) -> std::path::PathBuf {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    [repo.join("../shared"), repo.join("../../shared")]
+        .into_iter()
+        .map(|s| s.join("go-traces").join(name))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| panic!("shared/go-traces/{name} not found beside the repository"))
+}
+
+#[test]
+fn dump_reads_both_formats_and_names_the_supported_versions() {
+    let real = go_trace("go1.22-tiny-p1.trace");
+    let (code, text) = tracesim(&["dump", real.to_str().unwrap()]);
+    assert_eq!(code, 0, "{text}");
+    let want = std::fs::read_to_string(go_trace("go1.22-tiny-p1.events.txt")).unwrap();
+    assert_eq!(
+        text,
+        want + "PASS\n",
+        "go1.22 dump is Go's oracle dump plus the verdict"
+    );
+    let (code, text) = tracesim(&["dump", "--quiet", real.to_str().unwrap()]);
+    assert_eq!((code, text.as_str()), (0, "PASS\n"));
+    let (code, text) = tracesim(&["dump", go_trace("go1.21-tiny-p1.trace").to_str().unwrap()]);
+    assert!(code == 0 && text.contains("GoCreate"), "{text}");
+
+    let dir = std::env::temp_dir().join(format!("tracesim-cli-v-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut bytes = std::fs::read(&real).unwrap();
+    bytes.truncate(bytes.len() - 7);
+    let cut = dir.join("cut.trace");
+    std::fs::write(&cut, &bytes).unwrap();
+    let (code, text) = tracesim(&["dump", cut.to_str().unwrap()]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("FAIL: failed to read full batch"), "{text}");
+    let newer = dir.join("go123.trace");
+    std::fs::write(
+        &newer,
+        std::fs::read(go_trace("go1.23-tiny-p1.trace")).unwrap(),
+    )
+    .unwrap();
+    let (code, text) = tracesim(&["dump", newer.to_str().unwrap()]);
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        text.contains("go 1.23") && text.contains("go 1.21, go 1.22") && !text.contains("panicked"),
+        "{text}"
+    );
+}

@@ -9,5 +9,7 @@ mod regressions;
 mod baseline;
 mod canary;
 mod cli;
+mod explain;
+mod output;
 mod snapshots;
 mod stress;

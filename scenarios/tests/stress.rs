@@ -97,7 +97,7 @@ fn shard_segments_tile_a_shard_and_shards_parse() {
     }
 }
 
-fn tracesim(args: &[&str]) -> (i32, String, String) {
+pub fn tracesim(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_tracesim"))
         .args(args)
         .output()
@@ -109,13 +109,13 @@ fn tracesim(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-fn temp_dir(name: &str) -> PathBuf {
+pub fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("tracesim-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir
 }
 
-fn files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+pub fn files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -125,7 +125,18 @@ fn files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
     v
 }
 
-fn saved_failure(json: &Path) -> (serde_json::Value, sim::Failure) {
+/// The saved failures (not their shrunk schedules or timelines).
+pub fn failure_files(dir: &Path) -> Vec<PathBuf> {
+    files(dir, ".json")
+        .into_iter()
+        .filter(|p| {
+            let p = p.to_string_lossy();
+            !p.ends_with(".timeline.json") && !p.ends_with(".shrunk.json")
+        })
+        .collect()
+}
+
+pub fn saved_failure(json: &Path) -> (serde_json::Value, sim::Failure) {
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
     let f = serde_json::from_value(v["failure"].clone()).unwrap();
@@ -147,6 +158,8 @@ fn stress_saves_every_failure_and_replay_of_the_file_reproduces_it() {
         "1000",
         "--jobs",
         "2",
+        "--keep",
+        "50",
         "--out",
         d,
     ]);
@@ -156,7 +169,7 @@ fn stress_saves_every_failure_and_replay_of_the_file_reproduces_it() {
             && out.contains("executions/s; first: trace_cpu_profile 0x"),
         "{out}"
     );
-    let jsons = files(&dir, ".json");
+    let jsons = failure_files(&dir);
     let line = out
         .lines()
         .find(|l| l.starts_with("trace_cpu_profile v1.6 mix: 1000 runs, "))
@@ -218,9 +231,9 @@ fn stress_shards_compose_with_jobs_and_never_overwrite_a_saved_failure() {
     for round in 1..=2 {
         let (code, out, err) = tracesim(&args);
         assert_eq!(code, 1, "{out}{err}");
-        assert_eq!(files(&dir, ".json").len(), 4 * round, "{out}");
+        assert_eq!(failure_files(&dir).len(), 4 * round, "{out}");
     }
-    let mut indices: Vec<u64> = files(&dir, ".json")
+    let mut indices: Vec<u64> = failure_files(&dir)
         .iter()
         .map(|j| saved_failure(j).1.index)
         .collect();
@@ -252,6 +265,7 @@ fn stress_bad_arguments_exit_2_before_running() {
         vec!["stress", "trace_stress", "--shard", "x"],
         vec!["stress", "trace_stress", "--jobs", "0"],
         vec!["stress", "trace_stress", "--executions", "0"],
+        vec!["stress", "trace_stress", "--keep", "0"],
         vec!["stress", "trace_stress", "--duration", "5q"],
         vec!["stress", "trace_stress", "--variant", "v9"],
         vec!["stress", "trace_stress", "--scheduler", "pct:9"],
@@ -309,7 +323,7 @@ fn stress_native_passes_v1_0_and_its_failures_say_they_do_not_replay() {
             && out.contains("trace_cpu_profile v1.0 native: 30 runs, 0 failures"),
         "{out}"
     );
-    assert!(files(&dir, ".json").is_empty());
+    assert!(failure_files(&dir).is_empty());
     let (code, out, err) = tracesim(&[
         "stress",
         "trace_stress",
@@ -324,7 +338,7 @@ fn stress_native_passes_v1_0_and_its_failures_say_they_do_not_replay() {
         d,
     ]);
     assert_eq!(code, 1, "{out}{err}");
-    let json = files(&dir, ".json")
+    let json = failure_files(&dir)
         .into_iter()
         .next()
         .expect("a saved native failure");

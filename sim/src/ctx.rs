@@ -95,6 +95,7 @@ impl ExecCtx {
 /// Installs a fresh context for an execution with `exec_seed`.
 pub(crate) fn begin(exec_seed: u64, rank_mode: RankMode, rank_action: RankAction) {
     SCHEDULED.with(|s| s.set(None));
+    crate::cell::race::begin();
     CTX.with(|c| {
         *c.borrow_mut() = Some(ExecCtx {
             exec_seed,
@@ -108,6 +109,7 @@ pub(crate) fn begin(exec_seed: u64, rank_mode: RankMode, rank_action: RankAction
 /// Removes and returns the context of the execution that just ended.
 pub(crate) fn end() -> Option<ExecCtx> {
     SCHEDULED.with(|s| s.set(None));
+    crate::cell::race::end();
     CTX.with(|c| c.borrow_mut().take())
 }
 

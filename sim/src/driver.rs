@@ -96,9 +96,10 @@ impl Core {
         };
         let seed = plan.exec_seed;
         ctx::begin(seed, self.settings.rank_mode, self.settings.rank_action);
-        let strategy: Box<dyn Strategy> = match &plan.replay {
-            Some(d) => Box::new(Replay::new(d.clone())),
-            None => sched::strategy(plan.spec, seed, self.settings.pct_steps),
+        let strategy: Box<dyn Strategy> = match (sched::guided::take_next(), &plan.replay) {
+            (Some(g), _) => g,
+            (None, Some(d)) => Box::new(Replay::new(d.clone())),
+            (None, None) => sched::strategy(plan.spec, seed, self.settings.pct_steps),
         };
         let data = ChaCha8Rng::seed_from_u64(seed ^ 0xDA7A_DA7A_DA7A_DA7A);
         self.running = Some(Running {

@@ -28,6 +28,8 @@ pub enum FailureKind {
     Nondeterminism,
     /// A replay did not follow its recording (the code or the scheduler changed).
     Divergence,
+    /// Two conflicting accesses to a checked cell not ordered by happens-before.
+    DataRace,
 }
 
 impl FailureKind {
@@ -42,6 +44,7 @@ impl FailureKind {
             Self::Invariant => "invariant",
             Self::Nondeterminism => "nondeterminism",
             Self::Divergence => "divergence",
+            Self::DataRace => "data_race",
         }
     }
 
@@ -56,6 +59,7 @@ impl FailureKind {
             Self::Invariant,
             Self::Nondeterminism,
             Self::Divergence,
+            Self::DataRace,
         ]
         .into_iter()
         .find(|k| k.name() == name)
@@ -159,12 +163,14 @@ pub(crate) fn classify(payload: &(dyn std::any::Any + Send)) -> (FailureKind, St
 /// The kind a failure message names by its first words (as the simulator's checks word them).
 pub fn kind_of(text: &str) -> FailureKind {
     let starts = |p: &str| text.starts_with(p);
-    if starts("invariant ") {
+    if starts("invariant ") || starts("cell rule violated") {
         FailureKind::Invariant
     } else if starts("fatal error: lock ordering problem") {
         FailureKind::Rank
     } else if starts("self-deadlock") || starts("deadlock") {
         FailureKind::Deadlock
+    } else if starts("data race") {
+        FailureKind::DataRace
     } else if starts("livelock") {
         FailureKind::Livelock
     } else {

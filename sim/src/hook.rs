@@ -44,6 +44,7 @@ fn record(info: &PanicHookInfo<'_>) {
     };
     let location = info.location().map(|l| l.to_string());
     let me = ctx::current_task();
+    crate::record::failed(me, &message);
     ctx::with(|c| {
         if c.failure.is_none() {
             c.failing_task = me;

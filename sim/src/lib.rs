@@ -11,8 +11,13 @@
 //! - [`runner`]: runs executions and turns panics, deadlocks, livelocks, rank violations,
 //!   lock-order cycles and invariant failures into [`Failure`]s; replay; determinism check.
 //! - [`seed`], [`swarm`]: seed parsing and derivation; knobs drawn from the seed.
-//! - [`failure`]: the structured, serialisable failure and its report.
+//! - [`failure`]: the structured, serialisable failure and its report; [`signature`]: what
+//!   makes two failures the same bug.
+//! - [`shrink`]: delta debugging of a failure's schedule (with [`sched::guided`]);
+//!   [`record`]: the per-step event recorder behind the explain view and the timeline.
+//! - [`cell`]: checked cells for shared state, and the happens-before race detector.
 
+pub mod cell;
 mod ctx;
 pub mod determinism;
 mod driver;
@@ -21,10 +26,13 @@ pub mod graph;
 mod hook;
 pub mod native;
 pub mod rank;
+pub mod record;
 pub mod result;
 pub mod runner;
 pub mod sched;
 pub mod seed;
+pub mod shrink;
+pub mod signature;
 pub mod swarm;
 pub mod sync;
 pub mod thread;

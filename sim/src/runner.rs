@@ -46,6 +46,10 @@ pub struct RunConfig {
     pub stop: Option<Arc<AtomicBool>>,
     /// Incremented after every execution (progress displays).
     pub progress: Option<Arc<AtomicU64>>,
+    /// Check accesses to `sim::cell` cells for data races (happens-before).
+    pub race: bool,
+    /// Make every cell access a scheduling point (see `sim::cell::set_switch_points`).
+    pub cell_switch_points: bool,
 }
 
 impl Default for RunConfig {
@@ -67,6 +71,8 @@ impl Default for RunConfig {
             replay_template: "(rerun with seed {seed}, scheduler {scheduler})".to_string(),
             stop: None,
             progress: None,
+            race: true,
+            cell_switch_points: false,
         }
     }
 }
@@ -130,6 +136,7 @@ fn run_core(
     on_finish: Box<dyn FnMut(Finished) -> bool>,
 ) {
     hook::install();
+    crate::cell::race::configure(cfg.race, cfg.cell_switch_points);
     let core = Rc::new(RefCell::new(Core::new(settings(cfg), plans, on_finish)));
     while !core.borrow().halted() {
         let (driver, body, config) = (Driver(core.clone()), body.clone(), shuttle_config(cfg));

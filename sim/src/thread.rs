@@ -15,6 +15,7 @@ pub enum JoinHandle<T> {
 }
 
 /// Spawns a thread named `name` (the name appears in failure reports).
+#[track_caller]
 pub fn spawn<F, T>(name: &str, f: F) -> JoinHandle<T>
 where
     F: FnOnce() -> T + Send + 'static,
@@ -23,10 +24,14 @@ where
     if crate::sync::in_sim() {
         ctx::with(|c| c.pending_starts += 1);
         let owned = name.to_string();
+        let fork = crate::cell::race::fork(Location::caller());
         // The name lives in the simulator's context only: naming the shuttle task too costs a
         // label map per spawn, and every report uses our names.
         let h = shuttle::thread::Builder::new()
-            .spawn(move || run_task(owned, f))
+            .spawn(move || {
+                crate::cell::race::adopt(fork);
+                run_task(owned, f)
+            })
             .expect("[sim internal bug] shuttle spawn failed");
         let id = usize::from(h.thread().id());
         JoinHandle::Sim(h, id)
@@ -49,6 +54,7 @@ pub(crate) fn run_task<F: FnOnce() -> T, T>(name: impl Into<String>, f: F) -> Op
         t.name = name.into();
         t.started = true;
     });
+    crate::record::started(&ctx::with(|c| c.name_of(me)).unwrap_or_default());
     let result = panic::catch_unwind(AssertUnwindSafe(f));
     if result.is_err()
         && shuttle_engine::runtime::execution::ExecutionState::unwinding_for_teardown()
@@ -82,8 +88,12 @@ impl<T> JoinHandle<T> {
                 wait::begin(What::Join(id), Location::caller(), Probe::Task(id));
                 let r = h.join();
                 wait::end();
+                crate::record::join(id);
                 match r {
-                    Ok(Some(v)) => v,
+                    Ok(Some(v)) => {
+                        crate::cell::race::joined(id, Location::caller());
+                        v
+                    }
                     _ => panic::panic_any(Stopping),
                 }
             }
@@ -94,6 +104,7 @@ impl<T> JoinHandle<T> {
 /// Yields to another thread (Go's `osyield`/`Gosched`); under PCT it lowers the caller's priority.
 pub fn yield_now() {
     if crate::sync::in_sim() {
+        crate::record::yielded();
         shuttle::thread::yield_now()
     } else {
         std::thread::yield_now()

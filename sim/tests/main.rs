@@ -3,9 +3,14 @@
 
 mod util;
 
+mod cell_handoff;
+mod cell_races;
+mod cell_rules;
+
 mod deadlock;
 mod determinism;
 mod lost_update;
 mod pct_needle;
 mod ranks;
 mod replay;
+mod shrink;

@@ -159,7 +159,8 @@ fn all_kinds() -> Vec<FailureKind> {
         LockCycle => Some(Invariant),
         Invariant => Some(Nondeterminism),
         Nondeterminism => Some(Divergence),
-        Divergence => None,
+        Divergence => Some(DataRace),
+        DataRace => None,
     };
     std::iter::successors(Some(Panic), |&k| next(k)).collect()
 }

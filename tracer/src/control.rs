@@ -19,6 +19,7 @@ pub fn start_pcs(g: u64) -> [u64; 1] {
 impl Trace {
     /// `StartTrace`, by the controller goroutine on its P. Err if tracing is already on.
     pub fn start_trace(&self, w: &mut Writer) -> Result<(), &'static str> {
+        let _frame = sim::record::frame("StartTrace");
         let stw = self.world.stop();
         let _sysmon = self.sysmon.lock();
         let _buf = self.buf_lock.lock();
@@ -74,6 +75,7 @@ impl Trace {
 
     /// `StopTrace`, by the controller goroutine.
     pub fn stop_trace(&self, w: &mut Writer) {
+        let _frame = sim::record::frame("StopTrace");
         if !self.stop_world_and_flush(w) {
             return;
         }

@@ -177,6 +177,7 @@ impl Trace {
     /// `traceReadCPU`: drains the ring into `cpuLogBuf`. Its two callers (the reader holding
     /// its P, `StopTrace` under STW) exclude each other; a monitor checks it (I12).
     pub fn read_cpu(&self, w: &mut Writer) {
+        let _frame = sim::record::frame("traceReadCPU");
         let was = self.cpu.draining.swap(true, Ordering::SeqCst);
         sim::invariant!(
             !was,

@@ -49,6 +49,7 @@ impl Trace {
         encode: impl FnOnce(&mut Vec<u8>, u64, Option<u64>),
     ) {
         self.ensure_room(w.goid, slot, pid, enc::EVENT_BYTES_MAX + extra);
+        sim::record::trace_event(ev::name(typ));
         let stack = pcs.map(|p| GhostStack::new(self.stacks.put(p), p));
         let ts = self.tick();
         let b = slot.as_mut().expect("ensure_room leaves a buffer");

@@ -13,6 +13,7 @@ impl Trace {
     /// `traceFlush(buf, pid)`: returns a fresh buffer holding a batch header for `pid`.
     #[track_caller]
     pub fn flush(&self, goid: u64, old: Option<Box<TraceBuf>>, pid: i32) -> Box<TraceBuf> {
+        let _frame = sim::record::frame("traceFlush");
         let guard = if self.cfg.variant.reentrant_lock() {
             match self.lock.lock_unless_owner(goid) {
                 Reentry::Owned => None,

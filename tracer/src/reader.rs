@@ -73,6 +73,7 @@ impl Trace {
 
     /// `readTrace0`, run by the reader holding its P (except V1.4's early drain).
     pub fn read_trace0(&self, w: &mut Writer) -> Read {
+        let _frame = sim::record::frame("readTrace0");
         let v = self.cfg.variant;
         if !v.drain_inside_lock() && v != Variant::V1_4 && self.drain_first() {
             self.read_cpu(w);

@@ -128,6 +128,7 @@ impl StackTab {
 
     /// `dump`: writes every stack into `slot` (flushing as needed), then resets the table.
     pub fn dump(&self, t: &Trace, goid: u64, slot: &mut Option<Box<TraceBuf>>, pid: i32) {
+        let _frame = sim::record::frame("traceStackTab.dump");
         let _g = (t.cfg.variant == Variant::V1_8).then(|| self.lock.lock());
         self.quiesced(t, "dump starts");
         let mut first = true;

@@ -32,6 +32,7 @@ impl World {
     /// Stops the world: waits until no actor holds a P.
     #[track_caller]
     pub fn stop(&self) -> StwGuard<'_> {
+        sim::record::note("stopTheWorld");
         StwGuard(self.lock.write())
     }
 
@@ -48,3 +49,9 @@ impl World {
 
 /// A stopped world (`stopTheWorld` … `startTheWorld`); restarts it when dropped.
 pub struct StwGuard<'a>(#[allow(dead_code)] RwLockGuard<'a>);
+
+impl Drop for StwGuard<'_> {
+    fn drop(&mut self) {
+        sim::record::note("startTheWorld");
+    }
+}

@@ -12,12 +12,17 @@
 //!
 //! (`error-NN.want` beside each `error-NN.trace` holds the expected `FAIL:` line.)
 
+mod go122_traces;
 mod traces;
 mod util;
 
 mod checks;
 mod encoder;
 mod fidelity;
+mod go122_cases;
+mod go122_fuzz;
+mod go122_golden;
+mod go122_synth;
 mod golden;
 mod hand_built;
 mod malformed;

@@ -2,6 +2,7 @@
 //! recorded decision list. Each is built per execution from the execution seed alone, so the
 //! same (scheduler, seed, code) gives the same decision list, and any execution replays alone.
 
+pub mod guided;
 mod pct;
 mod random;
 mod replay;

@@ -1,13 +1,11 @@
 //! `UnsafeCell` with loom's `with`/`with_mut` API: plain memory whose accesses the caller
-//! justifies (a lock, ownership, a stop-the-world). The checked cell kinds of the tracer model
-//! are built on it.
+//! justifies (a lock, ownership, a stop-the-world), unchecked. It is not `Sync`: the struct that
+//! owns one and shares it states why its accesses are exclusive, in its own `unsafe impl Sync`.
+//! Prefer the checked cells of [`crate::cell`], which assert their rule and are race-checked.
 
 /// Stands in for `std::cell::UnsafeCell`.
 #[derive(Debug, Default)]
 pub struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
-
-// SAFETY: callers of `with`/`with_mut` guarantee exclusion; the cell adds none.
-unsafe impl<T: Send> Sync for UnsafeCell<T> {}
 
 impl<T> UnsafeCell<T> {
     /// A new cell.

@@ -48,6 +48,7 @@ impl Condvar {
                 wait::begin(What::Condvar(lock.class()), site, Probe::Notify(self.id()));
                 let g = cv.wait(g).unwrap_or_else(|e| e.into_inner());
                 wait::end();
+                crate::cell::race::obj_acquire(self.id(), "woke from a condvar wait", "");
                 RawGuard::Sim(g)
             }
             _ => panic!("[sim internal bug] condvar and mutex built for different backends"),
@@ -56,10 +57,12 @@ impl Condvar {
     }
 
     /// Wakes one waiter.
+    #[track_caller]
     pub fn notify_one(&self) {
         match &self.raw {
             Raw::Std(cv) => cv.notify_one(),
             Raw::Sim(cv) => {
+                crate::cell::race::obj_release(self.id(), "notified a condvar", "");
                 wait::notify(self.id());
                 cv.notify_one()
             }
@@ -67,10 +70,12 @@ impl Condvar {
     }
 
     /// Wakes every waiter.
+    #[track_caller]
     pub fn notify_all(&self) {
         match &self.raw {
             Raw::Std(cv) => cv.notify_all(),
             Raw::Sim(cv) => {
+                crate::cell::race::obj_release(self.id(), "notified a condvar", "");
                 wait::notify(self.id());
                 cv.notify_all()
             }

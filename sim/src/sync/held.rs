@@ -154,6 +154,7 @@ pub(crate) fn push(a: Acquire) {
         if let Some(me) = ctx::scheduled() {
             ctx::with(|c| c.task(me).held.push(h));
         }
+        crate::cell::race::lock_acquired(&h);
     } else {
         NATIVE_HELD.with(|x| x.borrow_mut().push(h));
     }
@@ -174,13 +175,13 @@ pub fn may_acquire(class: &'static LockClass) {
 /// Removes lock `id` from the current actor's held list.
 pub(crate) fn release(id: usize, sim: bool) {
     let pop = |held: &mut Vec<Held>| {
-        if let Some(pos) = held.iter().rposition(|h| h.id == id) {
-            held.remove(pos);
-        }
+        let pos = held.iter().rposition(|h| h.id == id)?;
+        Some(held.remove(pos))
     };
     if sim {
         if let Some(me) = ctx::scheduled() {
-            ctx::with(|c| pop(&mut c.task(me).held));
+            let h = ctx::with(|c| pop(&mut c.task(me).held)).flatten();
+            crate::cell::race::lock_released(h.as_ref());
         }
     } else {
         NATIVE_HELD.with(|h| pop(&mut h.borrow_mut()));

@@ -107,6 +107,7 @@ impl<T: ?Sized> Mutex<T> {
             }
         };
         held::push(a);
+        crate::record::lock("mutex", self.class, false, a.site);
         MutexGuard {
             lock: self,
             raw: Some(raw),
@@ -142,6 +143,7 @@ impl<T: ?Sized> Drop for MutexGuard<'_, T> {
     fn drop(&mut self) {
         if let Some(raw) = self.raw.take() {
             held::release(self.lock.id(), matches!(raw, RawGuard::Sim(_)));
+            crate::record::unlock("mutex", self.lock.class, false);
             drop(raw);
         }
     }

@@ -42,6 +42,7 @@ impl Parker {
     #[track_caller]
     pub fn park(&self) {
         let site = Location::caller();
+        crate::record::park(self.name);
         match &self.raw {
             Raw::Std(m, cv) => {
                 let mut t = m.lock().unwrap_or_else(|e| e.into_inner());
@@ -59,18 +60,30 @@ impl Parker {
                 }
                 *t = false;
                 mirror.store(false, Ordering::SeqCst);
+                crate::cell::race::obj_acquire(
+                    self as *const Self as usize,
+                    "returned from gopark of",
+                    self.name,
+                );
             }
         }
     }
 
     /// `goready`: wakes the parked goroutine (or lets its next `park` return at once).
+    #[track_caller]
     pub fn unpark(&self) {
+        crate::record::unpark(self.name);
         match &self.raw {
             Raw::Std(m, cv) => {
                 *m.lock().unwrap_or_else(|e| e.into_inner()) = true;
                 cv.notify_one();
             }
             Raw::Sim(m, cv, mirror) => {
+                crate::cell::race::obj_release(
+                    self as *const Self as usize,
+                    "goready of",
+                    self.name,
+                );
                 *m.lock().unwrap_or_else(|e| e.into_inner()) = true;
                 mirror.store(true, Ordering::SeqCst);
                 cv.notify_one();

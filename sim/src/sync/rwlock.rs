@@ -86,6 +86,7 @@ impl RwLock {
             }
         };
         held::push(a);
+        crate::record::lock(self.name, self.class, a.shared, a.site);
         RwLockGuard {
             lock: self,
             raw: Some(raw),
@@ -117,6 +118,7 @@ impl RwLock {
             }
         };
         held::push(a);
+        crate::record::lock(self.name, self.class, a.shared, a.site);
         RwLockGuard {
             lock: self,
             raw: Some(raw),
@@ -138,6 +140,11 @@ impl Drop for RwLockGuard<'_> {
     fn drop(&mut self) {
         if let Some(raw) = self.raw.take() {
             held::release(self.lock as *const RwLock as usize, self.lock.sim());
+            crate::record::unlock(
+                self.lock.name,
+                self.lock.class,
+                matches!(raw, RawGuard::SimRead(_) | RawGuard::StdRead(_)),
+            );
             drop(raw);
         }
     }

@@ -59,18 +59,31 @@ impl Sema {
                 }
                 *n -= 1;
                 mirror.store(*n, Ordering::SeqCst);
+                crate::record::sem_acquire(self.name);
+                crate::cell::race::obj_acquire(
+                    self as *const Self as usize,
+                    "semacquire",
+                    self.name,
+                );
             }
         }
     }
 
     /// `semrelease`: adds a permit and wakes a waiter.
+    #[track_caller]
     pub fn release(&self) {
+        crate::record::sem_release(self.name);
         match &self.raw {
             Raw::Std(m, cv) => {
                 *m.lock().unwrap_or_else(|e| e.into_inner()) += 1;
                 cv.notify_one();
             }
             Raw::Sim(m, cv, mirror) => {
+                crate::cell::race::obj_release(
+                    self as *const Self as usize,
+                    "semrelease",
+                    self.name,
+                );
                 let mut n = m.lock().unwrap_or_else(|e| e.into_inner());
                 *n += 1;
                 mirror.store(*n, Ordering::SeqCst);

@@ -25,6 +25,7 @@ mod order;
 pub mod parse;
 mod post;
 mod user;
+pub mod version;
 
 pub use check::{check, Violation};
 pub use dec::{decode, Batch, Decoded, RawEvent};

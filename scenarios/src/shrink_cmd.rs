@@ -1,0 +1,60 @@
+//! The `tracesim shrink` subcommand: its flags and its run.
+
+use crate::cli::{load_failure, usage};
+use crate::shrinking::{report, shrink_failure, write_shrunk};
+use sim::native::NATIVE_SCHEDULER;
+use sim::shrink::Budget;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// The arguments of `tracesim shrink`.
+#[derive(clap::Args, Debug)]
+pub struct ShrinkArgs {
+    /// A failure file (`.json`, as `tracesim stress` saves them).
+    pub file: PathBuf,
+    /// Stop after this many replays.
+    #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub replays: u64,
+    /// Stop after this much wall time (Go syntax: 30s, 2m).
+    #[arg(long, default_value = "30s", value_parser = crate::status::parse_go_duration)]
+    pub time: Duration,
+}
+
+/// Runs `tracesim shrink`: exit 0 when a shrunk file is written, 2 for bad input.
+pub fn cmd_shrink(a: ShrinkArgs) -> ExitCode {
+    let path = a.file.display().to_string();
+    let (f, scenario, variant) = match load_failure(&path) {
+        Ok(x) => x,
+        Err(e) => return usage(&e),
+    };
+    if f.scheduler == NATIVE_SCHEDULER {
+        return usage(&format!(
+            "{path} is a native failure: it has no decision list to shrink"
+        ));
+    }
+    let budget = Budget {
+        replays: a.replays,
+        time: a.time,
+    };
+    let s = match shrink_failure(scenario, variant, &f, budget) {
+        Ok(s) => s,
+        Err(e) => return usage(&format!("{path}: {e}")),
+    };
+    println!("{}", report(&s));
+    match write_shrunk(&a.file, scenario, variant, &s) {
+        Ok(p) => {
+            println!("shrunk failure written to {}", p.display());
+            println!(
+                "see it: cargo run --release -p scenarios -- replay {} --explain --timeline {}",
+                p.display(),
+                p.display()
+                    .to_string()
+                    .replace(".shrunk.json", ".shrunk.timeline")
+            );
+            println!("\n{}", s.failure);
+            ExitCode::SUCCESS
+        }
+        Err(e) => usage(&format!("cannot write beside {path}: {e}")),
+    }
+}
