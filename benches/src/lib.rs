@@ -77,11 +77,12 @@ pub fn started(emitters: usize) -> (Arc<Trace>, Writer) {
 /// next flushes reuse buffers instead of allocating. Benches call it outside the timed region.
 pub fn recycle(t: &Trace) {
     let _g = t.lock.lock();
-    let q = t.queues();
-    while let Some(b) = q.full.pop_front() {
-        q.empty.push(b);
-        t.full_len.fetch_sub(1, sim::sync::atomic::Ordering::SeqCst);
-    }
+    t.with_queues(|q| {
+        while let Some(b) = q.full.pop_front() {
+            q.empty.push(b);
+            t.full_len.fetch_sub(1, sim::sync::atomic::Ordering::SeqCst);
+        }
+    });
 }
 
 /// Appends `v` as LEB128: the bare loop the encoder is measured against.
@@ -170,9 +171,10 @@ impl Shape {
                 Some(&PCS),
             ),
             Self::Args3String => {
-                let name = t
-                    .strings
-                    .intern(t, w.goid, t.p_buf(own), own.p() as i32, TASK_NAME);
+                let name = t.with_p_buf(own, |slot| {
+                    t.strings
+                        .intern(t, w.goid, slot, own.p() as i32, TASK_NAME)
+                });
                 t.event_on_p(
                     w,
                     own,
