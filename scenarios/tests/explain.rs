@@ -14,12 +14,13 @@ use std::time::Duration;
 use tracer::Variant;
 
 /// Every bug variant with the canary's budget (executions of `mix` from base seed 1).
-const CANARIES: [(Variant, u64); 9] = [
+/// V1.7 is not here: since v1fidelity it is a negative control (canary.rs, the parking M's
+/// own poll readies the reader), so it has no failure to shrink.
+const CANARIES: [(Variant, u64); 8] = [
     (Variant::V1_2, 30),
     (Variant::V1_3, 600),
     (Variant::V1_4, 2000),
     (Variant::V1_6, 60),
-    (Variant::V1_7, 100),
     (Variant::V1_8, 10),
     (Variant::V1_9, 30),
     (Variant::V1_10, 30),

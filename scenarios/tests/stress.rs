@@ -159,7 +159,7 @@ fn stress_saves_every_failure_and_replay_of_the_file_reproduces_it() {
         "--jobs",
         "2",
         "--keep",
-        "50",
+        "1000",
         "--out",
         d,
     ]);
