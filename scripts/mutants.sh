@@ -14,6 +14,8 @@ src=$work/src
 execs=${MUT_EXECUTIONS:-3000}
 jobs=${MUT_JOBS:-2}
 export CARGO_TARGET_DIR=$work/target
+# Mutants rebuild tracer and scenarios only: no debuginfo, incremental, to keep each build short.
+export CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_INCREMENTAL=true
 mkdir -p "$work/logs"
 list=$top/scripts/mutants.txt
 
@@ -22,10 +24,6 @@ fresh_copy() {
   rm -rf "$src"; mkdir -p "$src"
   git -C "$top" archive HEAD | tar -x -C "$src"
 }
-if [ ! -d "$CARGO_TARGET_DIR/release" ] && [ -d "$top/target/release/deps" ]; then
-  mkdir -p "$CARGO_TARGET_DIR/release"
-  cp -r "$top/target/release/deps" "$top/target/release/build" "$top/target/release/.fingerprint" "$CARGO_TARGET_DIR/release/"
-fi
 
 # apply ID: replaces the mutant's old text (exactly one occurrence) in the copy.
 apply() {
@@ -61,7 +59,10 @@ rates = dict(re.findall(r'^(\S+) v1\.0 mix: \d+ runs, (\d+) failures', log, re.M
 if not sigs:
     print('survived ' + ', '.join(f'{s} 0/{n}' for s in rates))
 else:
-    print('killed: ' + '; '.join(f'{scn} {rates.get(scn, "?")}/{n} by {kind}' for c, scn, kind in sigs))
+    seen = {}
+    for c, scn, kind in sigs:
+        seen.setdefault(scn, []).append(kind) if kind not in seen.get(scn, []) else None
+    print('killed: ' + '; '.join(f'{scn} {rates.get(scn, "?")}/{n} by {", ".join(k)}' for scn, k in seen.items()))
 PY
 }
 
