@@ -172,8 +172,7 @@ impl Shape {
             ),
             Self::Args3String => {
                 let name = t.with_p_buf(own, |slot| {
-                    t.strings
-                        .intern(t, w.goid, slot, own.p() as i32, TASK_NAME)
+                    t.strings.intern(t, w.goid, slot, own.p() as i32, TASK_NAME)
                 });
                 t.event_on_p(
                     w,

@@ -9,8 +9,8 @@ use crate::ghost::{Ghost, GhostSample};
 use crate::stack::DEPTH_MAX;
 use crate::state::Trace;
 use crate::wire::ev;
-use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use sim::cell::Shared;
+use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// One record in the ring: a sample, or an overflow record (`lost` > 0: how many samples the
 /// full ring dropped, Go's record with an all-zero header).

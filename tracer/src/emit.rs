@@ -95,7 +95,9 @@ impl Trace {
             return false;
         }
         let p = own.p();
-        self.with_p_buf(own, |slot| self.write_event(w, slot, p as i32, typ, args, pcs));
+        self.with_p_buf(own, |slot| {
+            self.write_event(w, slot, p as i32, typ, args, pcs)
+        });
         self.mark_has_buf(p);
         self.track(p, typ, args);
         true

@@ -9,8 +9,8 @@ use crate::locks;
 use crate::state::Trace;
 use crate::variant::Variant;
 use crate::wire::enc::{self, Frame};
-use sim::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use sim::cell::Shared;
+use sim::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use sim::sync::Mutex;
 
 /// Frames per stack in the model.

@@ -41,16 +41,20 @@ impl Strings {
     fn lookup(&self, t: &Trace, s: &str) -> (u64, bool) {
         let _g = self.lock.lock();
         let nil = self.nil.with(|n| *n);
-        self.table.with_mut(&self.lock, |(map, seq)| match map.get(s) {
-            Some(&id) => (id, false),
-            None => {
-                assert!(!nil, "assignment to entry in nil map (traceString after StopTrace's cleanup)");
-                *seq += 1;
-                t.mallocgc(false); // trace.strings[s] = id may grow the map
-                map.insert(s.to_string(), *seq);
-                (*seq, true)
-            }
-        })
+        self.table
+            .with_mut(&self.lock, |(map, seq)| match map.get(s) {
+                Some(&id) => (id, false),
+                None => {
+                    assert!(
+                        !nil,
+                        "assignment to entry in nil map (traceString after StopTrace's cleanup)"
+                    );
+                    *seq += 1;
+                    t.mallocgc(false); // trace.strings[s] = id may grow the map
+                    map.insert(s.to_string(), *seq);
+                    (*seq, true)
+                }
+            })
     }
 
     /// `traceString`: the id of `s`, writing its definition into `slot` the first time.
