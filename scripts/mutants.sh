@@ -49,20 +49,39 @@ sys.exit(f"no mutant {want}")
 PY
 }
 
-# verdict LOG: "killed by <signature> (<scenario> <failures>/<execs>)" per scenario, or "survived".
+# verdict LOG: per scenario, "<failures>/<N> by <checks>[, first at execution <k>]", or "survived".
+# k is 1 + the index i of the earliest failing seed the log prints, exec_seed(base 1, i)
+# (sim/src/seed.rs); stress prints the first failures of each kind only, so k is given for the
+# first scenario a kind appears in.
 verdict() {
   python3 - "$1" "$execs" <<'PY'
 import re, sys
-log, n = open(sys.argv[1]).read(), sys.argv[2]
-sigs = re.findall(r'^\s+(\d+) x (\S+) (\S+(?: [^:]*)?):', log, re.M)
-rates = dict(re.findall(r'^(\S+) v1\.0 mix: \d+ runs, (\d+) failures', log, re.M))
-if not sigs:
-    print('survived ' + ', '.join(f'{s} 0/{n}' for s in rates))
+log, n = open(sys.argv[1]).read(), int(sys.argv[2])
+M, G = (1 << 64) - 1, 0x9E3779B97F4A7C15
+def seed(i):
+    z = (1 + i * G + G) & M
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M
+    return z ^ (z >> 31)
+index = {seed(i): i for i in range(n)}
+first = {}
+for scn, s in re.findall(r'^FAILED \(\S+\) (\S+) SEED=(0x[0-9a-f]+)', log, re.M):
+    i = index.get(int(s, 16))
+    if i is not None:
+        first[scn] = min(first.get(scn, n), i + 1)
+kinds = {}
+for scn, kind in re.findall(r'^\s+\d+ x (\S+) ([^\s:]+(?: I\d+)?)', log, re.M):
+    kinds.setdefault(scn, [])
+    if kind not in kinds[scn]:
+        kinds[scn].append(kind)
+rates = re.findall(r'^(\S+) v1\.0 mix: \d+ runs, (\d+) failures', log, re.M)
+if not kinds:
+    print('survived: ' + ', '.join(f'{s} 0/{n}' for s, _ in rates))
 else:
-    seen = {}
-    for c, scn, kind in sigs:
-        seen.setdefault(scn, []).append(kind) if kind not in seen.get(scn, []) else None
-    print('killed: ' + '; '.join(f'{scn} {rates.get(scn, "?")}/{n} by {", ".join(k)}' for scn, k in seen.items()))
+    print('killed: ' + '; '.join(
+        f'{s} {f}/{n}' + (f' by {", ".join(kinds[s])}' if s in kinds else '')
+        + (f', first at execution {first[s]}' if s in first else '')
+        for s, f in rates))
 PY
 }
 
