@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Go conformance, judged by Go's own readers (installs Go 1.21 and 1.22 from Debian's packages
 # through ../shared/tools/go-trace-oracle/install-go.sh when missing):
-#  go1.21: traces written by `tracesim run` (5 seeds of each scenario) must PASS Go's parser, and
-#          go1.21's viewer (`go tool trace`, scripts/go-viewer-121.sh) must serve every page of each.
+#  go1.21: traces written by `tracesim run` (5 seeds of each scenario) must PASS Go's parser
+#          and open in go1.21's `go tool trace` (scripts/go-viewer-121.sh: 127.0.0.1, bounded
+#          time; every main page 200, no panic, no error page).
 #  go1.22: the hand-built traces of tracer/tests/go122_traces.rs and the random schedules of
 #          go122_synth.rs (both written with the go1.22 encoder) must get the oracle's expected
 #          verdict (PASS, or Go's first error line), and `tracesim dump` must print the same

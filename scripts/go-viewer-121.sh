@@ -8,7 +8,7 @@
 # `/userregions`, `/mmu`), stops it, and fails on a viewer panic, a non-200 answer or an error
 # page (a `/jsontrace` answer that is not a timeline, or an error in the viewer's log). Bounded: at most VIEWER_TIMEOUT seconds (default 60) per trace, every fetch 20 s.
 # Prints nothing on success; on failure one line per problem (and the viewer's log) on stdout.
-# Returns 0 when the viewer served every page, 1 otherwise.
+# Returns 0 when the viewer served every page, 1 otherwise. Needs curl and python3 (JSON check).
 
 viewer_go_121() {
   if [ -n "${ORACLE_GOROOT_1_21:-}" ]; then echo "$ORACLE_GOROOT_1_21/bin/go"; else echo /usr/lib/go-1.21/bin/go; fi

@@ -21,7 +21,9 @@
 //! Everything is built outside any simulation, so every facade primitive is std. Inputs are
 //! fixed; full buffers are recycled and ghost logs emptied between chunks, outside the timing.
 
-use benches::{bare_append, recycle, started, write_events, Shape, CPU_RING, PCS, SHAPES};
+use benches::{
+    bare_append, first_buffer, recycle, started, write_events, Shape, CPU_RING, PCS, SHAPES,
+};
 use criterion::{
     criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
 };
@@ -127,7 +129,7 @@ fn p_per_event(t: &Trace, w: &mut tracer::emit::Writer, n: u64) -> Duration {
 /// the free list (`alloc == false`) or are freed, so that every flush allocates (`alloc`).
 fn flushes(t: &Trace, n: u64, alloc: bool) -> Duration {
     let mut spent = Duration::ZERO;
-    let mut buf = Some(t.flush(0, None, 0));
+    let mut buf = Some(first_buffer(t, 0));
     let mut done = 0;
     while done < n {
         let k = FLUSH_CHUNK.min(n - done);
@@ -141,6 +143,7 @@ fn flushes(t: &Trace, n: u64, alloc: bool) -> Duration {
         spent += start.elapsed();
         done += k;
         if alloc {
+            let _p = t.acquire_p(0);
             let _g = t.lock.lock();
             t.with_queues(|q| {
                 q.full.clear();
@@ -166,7 +169,7 @@ fn contended_flushes(t: &Arc<Trace>, threads: usize, rounds: u64) -> Duration {
         for (i, slot) in round_ns.iter().enumerate() {
             let (t, barrier) = (&**t, &barrier);
             s.spawn(move || {
-                let mut buf = Some(t.flush(0, None, i as i32));
+                let mut buf = Some(first_buffer(t, i));
                 for _ in 0..rounds {
                     barrier.wait();
                     let start = Instant::now();

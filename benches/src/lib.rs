@@ -76,6 +76,7 @@ pub fn started(emitters: usize) -> (Arc<Trace>, Writer) {
 /// Plays the reader without reading: moves every full buffer back to the free list, so that the
 /// next flushes reuse buffers instead of allocating. Benches call it outside the timed region.
 pub fn recycle(t: &Trace) {
+    let _p = t.acquire_p(t.p_controller()); // a trace.lock holder holds a P (I11)
     let _g = t.lock.lock();
     t.with_queues(|q| {
         while let Some(b) = q.full.pop_front() {
@@ -83,6 +84,13 @@ pub fn recycle(t: &Trace) {
             t.full_len.fetch_sub(1, sim::sync::atomic::Ordering::SeqCst);
         }
     });
+}
+
+/// P `p`'s first buffer (`traceFlush` with no old buffer), taken while holding P `p` as every
+/// `trace.lock` holder must (I11).
+pub fn first_buffer(t: &Trace, p: usize) -> Box<tracer::buf::TraceBuf> {
+    let _p = t.acquire_p(p);
+    t.flush(0, None, p as i32)
 }
 
 /// Appends `v` as LEB128: the bare loop the encoder is measured against.
@@ -318,6 +326,7 @@ pub fn session(emitters: usize, events: usize) -> Session {
     chunks.sort_by_key(|c| c.0);
     let bytes = chunks.into_iter().flat_map(|c| c.1).collect();
     t.done.store(true, sim::sync::atomic::Ordering::SeqCst);
+    t.wakep(); // the idle M sees `done` and exits
     ghost.merge(g);
     ghost.merge(poller.join());
     ghost.merge(ctl.ghost);
@@ -334,14 +343,17 @@ impl Session {
     /// decoded output holds every committed event exactly once, judged by the tracer's own
     /// validator (structure, Go's go1.21 parser, the ghost logs).
     pub fn check(&self, emitters: usize, events: usize) -> Result<(), String> {
-        // Each emitter also writes ProcStart and GoStart when it first takes its P.
+        // Count the emitters' operations (a syscall or a trace.Log each); their P also carries
+        // ProcStart/GoStart, a GoSched/GoStart pair between operations, GoUnblock when a
+        // Gosched readies the reader, and GoEnd/ProcStop.
         let committed = self
             .ghost
             .events
             .iter()
             .filter(|e| (0..emitters as i32).contains(&e.pid))
+            .filter(|e| matches!(e.typ, ev::EV_GO_SYS_CALL | ev::EV_USER_LOG))
             .count();
-        let want = emitters * (events + 2);
+        let want = emitters * events;
         if committed != want {
             return Err(format!(
                 "emitters committed {committed} events, expected {want}: tracing was off for some"

@@ -11,7 +11,7 @@
 //!   reader's park, `wakep`; [`control`]: `StartTrace`/`StopTrace`.
 //! - [`actors`]: the simulated threads of §G.2; [`ghost`]: what they committed;
 //!   [`lifecycle`]: goroutine and P slices as the runtime ends them.
-//! - [`validate`]: the invariants of §G.6 over the output; [`wire`]: the go1.21 wire format.
+//! - [`validate`]: the invariants of §G.6 over the output, and [`viewer`] what Go's viewer needs; [`wire`]: the go1.21 wire format.
 //! - [`variant`]: V1.0 (released) and the bug variants of §G.7, toggles on this one model.
 
 pub mod actors;
@@ -33,6 +33,7 @@ pub mod state;
 pub mod strings;
 pub mod validate;
 pub mod variant;
+pub mod viewer;
 pub mod wire;
 pub mod world;
 

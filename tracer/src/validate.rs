@@ -1,6 +1,7 @@
 //! The validator: after an execution, each session's trace is judged against the invariants of
 //! §G.6 that apply to v1 — structure (I3, I5, I6, I7, I15, through [`crate::wire::check`]), Go's
-//! own go1.21 parser (through [`crate::wire::parse`]), and the ghost logs: exactly-once delivery
+//! own go1.21 parser (through [`crate::wire::parse`]) and viewer's needs ([`crate::viewer`]), and
+//! the ghost logs: exactly-once delivery
 //! and per-writer order of every event (I2, I3) and of every accepted CPU sample (I12).
 
 use crate::ghost::{Ghost, GhostEvent};
@@ -207,7 +208,9 @@ pub fn validate_session(
             .collect::<Vec<_>>()
             .join("\n"));
     }
-    wire::parse(bytes).map_err(|e| format!("Go's go1.21 parser rejects the trace: {e}"))?;
+    let parsed =
+        wire::parse(bytes).map_err(|e| format!("Go's go1.21 parser rejects the trace: {e}"))?;
+    crate::viewer::viewable(&parsed)?;
     let seen = seen(session, &d);
     exactly_once(session, ghost, &seen)?;
     samples_once(t, session, ghost, &seen)

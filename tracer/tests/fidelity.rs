@@ -1,5 +1,5 @@
 //! The go1.21 details the model keeps exact: the profBuf's overflow record and the validator's
-//! accounting (one id per distinct stack in a session).
+//! accounting (one id per distinct stack in a session); what Go's viewer needs.
 
 use crate::traces::{frame, minimal_trace};
 use crate::util::*;
@@ -66,15 +66,30 @@ fn tracer() -> Trace {
 fn the_validator_accepts_one_id_per_stack_and_rejects_two_ids_for_one_stack() {
     let t = tracer();
     let good = minimal_trace();
-    // With an empty ghost log only the exactly-once comparison (I2) can fail: the stack checks pass.
+    // The stack checks pass; what fails later is the viewer check (g1 never ends) or, with an
+    // empty ghost log, the exactly-once comparison.
     let e = validate_session(&t, 1, &good, &Ghost::default()).unwrap_err();
-    assert!(e.starts_with("I2 violated"), "{e}");
+    assert!(
+        e.starts_with("Go's go1.21 viewer") || e.starts_with("I2 violated"),
+        "{e}"
+    );
     let mut twice = good.clone();
     // Stack 5 repeats stack 1's PCs: go1.21's put would have returned 1 again.
     enc::stack(&mut twice, 5, &[frame(0x401000, 10, 11, 10)]);
     let e = validate_session(&t, 1, &twice, &Ghost::default()).unwrap_err();
     assert!(
         e.starts_with("I5 violated: stacks 1 and 5 are both defined with PCs [401000]"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_goroutine_slice_that_never_ends_is_what_go_s_viewer_panics_on() {
+    // The minimal trace's g1 starts and never stops, blocks or ends (Go's parser accepts it).
+    let parsed = parse(&minimal_trace()).expect("Go's parser accepts it");
+    let e = tracer::viewer::viewable(&parsed).unwrap_err();
+    assert!(
+        e.contains("goroutine 1's slice") && e.contains("never ends"),
         "{e}"
     );
 }
