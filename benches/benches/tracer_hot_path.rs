@@ -145,8 +145,10 @@ fn flushes(t: &Trace, n: u64, alloc: bool) -> Duration {
         if alloc {
             let _p = t.acquire_p(0);
             let _g = t.lock.lock();
-            t.queues().full.clear();
-            t.queues().empty.clear();
+            t.with_queues(|q| {
+                q.full.clear();
+                q.empty.clear();
+            });
             t.full_len.store(0, sim::sync::atomic::Ordering::SeqCst);
         } else {
             recycle(t);

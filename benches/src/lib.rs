@@ -78,11 +78,12 @@ pub fn started(emitters: usize) -> (Arc<Trace>, Writer) {
 pub fn recycle(t: &Trace) {
     let _p = t.acquire_p(t.p_controller()); // a trace.lock holder holds a P (I11)
     let _g = t.lock.lock();
-    let q = t.queues();
-    while let Some(b) = q.full.pop_front() {
-        q.empty.push(b);
-        t.full_len.fetch_sub(1, sim::sync::atomic::Ordering::SeqCst);
-    }
+    t.with_queues(|q| {
+        while let Some(b) = q.full.pop_front() {
+            q.empty.push(b);
+            t.full_len.fetch_sub(1, sim::sync::atomic::Ordering::SeqCst);
+        }
+    });
 }
 
 /// P `p`'s first buffer (`traceFlush` with no old buffer), taken while holding P `p` as every
@@ -178,9 +179,9 @@ impl Shape {
                 Some(&PCS),
             ),
             Self::Args3String => {
-                let name = t
-                    .strings
-                    .intern(t, w.goid, t.p_buf(own), own.p() as i32, TASK_NAME);
+                let name = t.with_p_buf(own, |slot| {
+                    t.strings.intern(t, w.goid, slot, own.p() as i32, TASK_NAME)
+                });
                 t.event_on_p(
                     w,
                     own,

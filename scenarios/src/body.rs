@@ -96,15 +96,12 @@ pub fn run_with(scenario: Scenario, variant: Variant, inspect: impl FnOnce(&Trac
 fn pressure(t: &Trace) {
     let _p = t.acquire_p(t.p_controller());
     let _g = t.lock.lock();
-    let q = t.queues();
-    let ok = q.boundary_flushes > 0 && q.reuses > 0 && q.allocations > 0;
+    let (flushes, reuses, allocations) =
+        t.with_queues(|q| (q.boundary_flushes, q.reuses, q.allocations));
     sim::invariant!(
-        ok,
+        flushes > 0 && reuses > 0 && allocations > 0,
         "harness",
-        "the knobs did not exercise the buffer paths (boundary flushes {}, free-list reuses {}, allocations {}): \
-         capacities are not tiny enough",
-        q.boundary_flushes,
-        q.reuses,
-        q.allocations
+        "the knobs did not exercise the buffer paths (boundary flushes {flushes}, free-list reuses {reuses}, allocations {allocations}): \
+         capacities are not tiny enough"
     );
 }

@@ -35,11 +35,12 @@ impl Trace {
         for s in &self.gseq {
             s.store(0, Ordering::SeqCst);
         }
-        let q = self.queues();
-        q.header_written = false;
-        q.footer_written = false;
+        self.with_queues(|q| {
+            q.header_written = false;
+            q.footer_written = false;
+        });
         self.footer_written_racy.store(false, Ordering::SeqCst);
-        self.strings.reset_quiesced(self);
+        self.strings.reset_stw(self);
         self.reset_lifecycles(&stw);
         let own = stw_own(&stw, self.p_controller());
         self.snapshot(w, &own);
@@ -108,19 +109,16 @@ impl Trace {
         );
         self.cpu.log_write.store(0, Ordering::SeqCst);
         self.read_cpu(w);
-        let q = self.queues();
         for p in 0..self.ps.len() {
-            if let Some(b) = self.p_buf(&stw_own(&stw, p)).take() {
-                q.enqueue(b, &self.full_len);
+            if let Some(b) = self.with_p_buf(&stw_own(&stw, p), |slot| slot.take()) {
+                self.with_queues(|q| q.enqueue(b, &self.full_len));
             }
             self.ps[p].has_buf.store(false, Ordering::SeqCst);
         }
         self.global_has_buf.store(false, Ordering::SeqCst);
-        for b in [global.take(), self.cpu.log_buf().take()]
-            .into_iter()
-            .flatten()
-        {
-            q.enqueue(b, &self.full_len);
+        let cpu_buf = self.cpu.with_log_buf(|slot| slot.take());
+        for b in [global.take(), cpu_buf].into_iter().flatten() {
+            self.with_queues(|q| q.enqueue(b, &self.full_len));
         }
         self.set_enabled(false);
         self.shutdown.store(true, Ordering::SeqCst);
@@ -139,21 +137,20 @@ impl Trace {
             "I10",
             "trace: non-empty global trace buffer (a P-less event was written after StopTrace flushed it)"
         );
-        let q = self.queues();
+        let (full, reading) = self.with_queues(|q| (q.full.len(), q.reading.is_some()));
         sim::invariant!(
-            q.full.is_empty(),
+            full == 0,
             "I10",
-            "trace: non-empty full trace buffer ({} buffers not read)",
-            q.full.len()
+            "trace: non-empty full trace buffer ({full} buffers not read)"
         );
         let reader = self.reader.load(Ordering::SeqCst);
         sim::invariant!(
-            q.reading.is_none() && reader == 0,
+            !reading && reader == 0,
             "I10",
             "trace: reading after shutdown (reader goroutine {reader})"
         );
-        q.empty.clear();
-        self.strings.reset_quiesced(self);
+        self.with_queues(|q| q.empty.clear());
+        self.strings.drop_after_stop(self);
         self.shutdown.store(false, Ordering::SeqCst);
         self.cpu.log_read.store(0, Ordering::SeqCst);
         self.cleaned.store(true, Ordering::SeqCst);

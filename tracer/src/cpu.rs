@@ -9,8 +9,8 @@ use crate::ghost::{Ghost, GhostSample};
 use crate::stack::DEPTH_MAX;
 use crate::state::Trace;
 use crate::wire::ev;
+use sim::cell::Shared;
 use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use sim::sync::cell::UnsafeCell;
 
 /// One record in the ring: a sample, or an overflow record (`lost` > 0: how many samples the
 /// full ring dropped, Go's record with an all-zero header).
@@ -28,7 +28,8 @@ pub struct Sample {
 /// it (`b.overflow`); the next write with room for two records first writes an overflow record,
 /// and a read that finds no data returns a pending count as one. The drain skips them.
 pub struct ProfBuf {
-    slots: Vec<UnsafeCell<Sample>>,
+    /// Written by the single writer before it publishes `w`, read after loading `w`.
+    slots: Vec<Shared<Sample>>,
     w: AtomicU64,
     r: AtomicU64,
     overflow: AtomicU64,
@@ -38,7 +39,7 @@ impl ProfBuf {
     fn new(cap: usize) -> Self {
         Self {
             slots: (0..cap)
-                .map(|_| UnsafeCell::new(Sample::default()))
+                .map(|i| Shared::new(format!("profBuf slot {i}"), Sample::default()))
                 .collect(),
             w: AtomicU64::new(0),
             r: AtomicU64::new(0),
@@ -73,8 +74,7 @@ impl ProfBuf {
     }
 
     fn put(&self, w: u64, s: Sample) {
-        // SAFETY: slot w is outside the reader's window until `w` is published below.
-        unsafe { *self.slots[(w % self.slots.len() as u64) as usize].get() = s };
+        self.slots[(w % self.slots.len() as u64) as usize].with_mut(|slot| *slot = s);
         self.w.store(w + 1, Ordering::SeqCst);
     }
 
@@ -89,8 +89,7 @@ impl ProfBuf {
                 ..Sample::default()
             });
         }
-        // SAFETY: slot r was published by the writer and is not reused until `r` advances.
-        let s = unsafe { *self.slots[(r % self.slots.len() as u64) as usize].get() };
+        let s = self.slots[(r % self.slots.len() as u64) as usize].with(|slot| *slot);
         self.r.store(r + 1, Ordering::SeqCst);
         Some(s)
     }
@@ -114,7 +113,8 @@ pub struct Cpu {
     pub profbufs: Vec<ProfBuf>,
     /// Ghost, per session: samples counted by the overflow records the drains read.
     pub lost: Vec<AtomicU64>,
-    log_buf: UnsafeCell<Option<Box<TraceBuf>>>,
+    /// Touched by the single drainer (the I12 monitor orders the drains), or under STW.
+    log_buf: Shared<Option<Box<TraceBuf>>>,
     draining: AtomicBool,
 }
 
@@ -127,16 +127,14 @@ impl Cpu {
             signal_lock: AtomicBool::new(false),
             profbufs: (0..sessions).map(|_| ProfBuf::new(slots.max(1))).collect(),
             lost: (0..sessions).map(|_| AtomicU64::new(0)).collect(),
-            log_buf: UnsafeCell::new(None),
+            log_buf: Shared::new("trace.cpuLogBuf", None),
             draining: AtomicBool::new(false),
         }
     }
 
-    /// `cpuLogBuf`: reachable only by the single drainer (see [`Trace::read_cpu`]).
-    #[allow(clippy::mut_from_ref)]
-    pub fn log_buf(&self) -> &mut Option<Box<TraceBuf>> {
-        // SAFETY: callers hold the drainer monitor (or stopped the world).
-        unsafe { &mut *self.log_buf.get() }
+    /// `cpuLogBuf`, for the single drainer (see [`Trace::read_cpu`]) or `StopTrace` under STW.
+    pub fn with_log_buf<R>(&self, f: impl FnOnce(&mut Option<Box<TraceBuf>>) -> R) -> R {
+        self.log_buf.with_mut(f)
     }
 }
 
@@ -208,11 +206,12 @@ impl Trace {
         // A flush takes trace.lock, and an M holding a runtime lock is not preemptible: V1.4's
         // reader, draining without its P, holds it while it writes (and may flush).
         let _p = (!self.world.held_by_me()).then(|| self.acquire_p(w.p.expect("the reader's P")));
-        let slot = self.cpu.log_buf();
-        if slot.is_none() {
-            *slot = Some(self.flush(w.goid, None, 0));
-        }
-        let args = [s.ts, i64::from(s.pid) as u64, s.goid];
-        self.write_event(w, slot, 0, ev::EV_CPU_SAMPLE, &args, Some(&s.pcs[..s.len]));
+        self.cpu.with_log_buf(|slot| {
+            if slot.is_none() {
+                *slot = Some(self.flush(w.goid, None, 0));
+            }
+            let args = [s.ts, i64::from(s.pid) as u64, s.goid];
+            self.write_event(w, slot, 0, ev::EV_CPU_SAMPLE, &args, Some(&s.pcs[..s.len]));
+        });
     }
 }

@@ -95,8 +95,9 @@ impl Trace {
             return false;
         }
         let p = own.p();
-        let slot = self.p_buf(own);
-        self.write_event(w, slot, p as i32, typ, args, pcs);
+        self.with_p_buf(own, |slot| {
+            self.write_event(w, slot, p as i32, typ, args, pcs)
+        });
         self.mark_has_buf(p);
         self.track(p, typ, args);
         true
@@ -145,20 +146,21 @@ impl Trace {
             return false;
         }
         let p = own.p();
-        let slot = self.p_buf(own);
-        let key_id = self.strings.intern(self, w.goid, slot, p as i32, key);
-        let extra = enc::BYTES_PER_NUMBER + msg.len();
-        self.write_with(
-            w,
-            slot,
-            p as i32,
-            ev::EV_USER_LOG,
-            Some(pcs),
-            extra,
-            |out, d, stack| {
-                enc::user_log(out, d, 0, key_id, stack.expect("a log has a stack"), msg)
-            },
-        );
+        self.with_p_buf(own, |slot| {
+            let key_id = self.strings.intern(self, w.goid, slot, p as i32, key);
+            let extra = enc::BYTES_PER_NUMBER + msg.len();
+            self.write_with(
+                w,
+                slot,
+                p as i32,
+                ev::EV_USER_LOG,
+                Some(pcs),
+                extra,
+                |out, d, stack| {
+                    enc::user_log(out, d, 0, key_id, stack.expect("a log has a stack"), msg)
+                },
+            );
+        });
         self.mark_has_buf(p);
         true
     }

@@ -22,21 +22,22 @@ impl Trace {
         } else {
             Some(self.lock.lock())
         };
-        let q = self.queues();
-        if let Some(b) = old {
-            q.enqueue(b, &self.full_len);
-            q.boundary_flushes += 1;
-        }
-        let mut b = match q.empty.pop() {
-            Some(b) => {
-                q.reuses += 1;
-                b
+        let mut b = self.with_queues(|q| {
+            if let Some(b) = old {
+                q.enqueue(b, &self.full_len);
+                q.boundary_flushes += 1;
             }
-            None => {
-                q.allocations += 1;
-                TraceBuf::new(self.cfg.buf_bytes)
+            match q.empty.pop() {
+                Some(b) => {
+                    q.reuses += 1;
+                    b
+                }
+                None => {
+                    q.allocations += 1;
+                    TraceBuf::new(self.cfg.buf_bytes)
+                }
             }
-        };
+        });
         b.reset(self.buf_id(), pid);
         let ts = self.tick();
         enc::batch(&mut b.bytes, pid, ts);

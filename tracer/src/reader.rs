@@ -84,21 +84,21 @@ impl Trace {
             self.unlock0(g, false);
             return Read::Nil;
         }
-        let q = self.queues();
-        if let Some(b) = q.reading.take() {
+        if let Some(b) = self.with_queues(|q| q.reading.take()) {
             self.recycle_reading(w, &b);
-            q.empty.push(b);
+            self.with_queues(|q| q.empty.push(b));
         }
-        if !q.header_written {
-            q.header_written = true;
+        if !self.with_queues(|q| std::mem::replace(&mut q.header_written, true)) {
             self.unlock0(g, false);
             return Read::Header;
         }
-        if v.drain_inside_lock() && !q.footer_written && !self.shutdown.load(Ordering::SeqCst) {
+        let footer = self.with_queues(|q| q.footer_written);
+        if v.drain_inside_lock() && !footer && !self.shutdown.load(Ordering::SeqCst) {
             self.read_cpu(w);
         }
-        if self.queues().full.is_empty() && !self.shutdown.load(Ordering::SeqCst) {
-            if v == Variant::V1_9 && !self.queues().footer_written {
+        let (empty, footer) = self.with_queues(|q| (q.full.is_empty(), q.footer_written));
+        if empty && !self.shutdown.load(Ordering::SeqCst) {
+            if v == Variant::V1_9 && !footer {
                 return self.footer(w, g);
             }
             self.unlock0(g, true);
@@ -109,16 +109,19 @@ impl Trace {
 
     /// `newFull:` hand out the next full buffer, else write the footer, else end the stream.
     fn new_full(&self, w: &mut Writer, g: MutexGuard<'_, ()>) -> Read {
-        let q = self.queues();
-        if let Some(mut b) = q.full.pop_front() {
-            self.full_len.fetch_sub(1, Ordering::SeqCst);
+        let next = self.with_queues(|q| {
+            let mut b = q.full.pop_front()?;
             b.lent_to = w.goid;
             let lent = Lent(&*b);
             q.reading = Some(b);
+            Some(lent)
+        });
+        if let Some(lent) = next {
+            self.full_len.fetch_sub(1, Ordering::SeqCst);
             self.unlock0(g, false);
             return Read::Lent(lent);
         }
-        if !q.footer_written {
+        if !self.with_queues(|q| q.footer_written) {
             return self.footer(w, g);
         }
         if self.shutdown.load(Ordering::SeqCst) {
@@ -133,7 +136,7 @@ impl Trace {
 
     /// The footer: frequency, then the stack table, in a buffer of P 0, queued on the FIFO.
     fn footer(&self, w: &mut Writer, g: MutexGuard<'_, ()>) -> Read {
-        self.queues().footer_written = true;
+        self.with_queues(|q| q.footer_written = true);
         self.footer_written_racy.store(true, Ordering::SeqCst);
         self.unlock0(g, false);
         let mut slot = Some(self.flush(w.goid, None, 0));
@@ -145,7 +148,7 @@ impl Trace {
         self.stacks.dump(self, w.goid, &mut slot, 0);
         let g = self.lock0(w);
         let b = slot.take().expect("the footer buffer");
-        self.queues().enqueue(b, &self.full_len);
+        self.with_queues(|q| q.enqueue(b, &self.full_len));
         self.new_full(w, g)
     }
 
@@ -159,7 +162,7 @@ impl Trace {
         }
         let g = self.lock.lock();
         let r = self.reader.load(Ordering::SeqCst);
-        let work = !self.queues().full.is_empty() || self.shutdown.load(Ordering::SeqCst);
+        let work = !self.with_queues(|q| q.full.is_empty()) || self.shutdown.load(Ordering::SeqCst);
         let got = r != 0
             && work
             && self

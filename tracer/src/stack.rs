@@ -9,8 +9,8 @@ use crate::locks;
 use crate::state::Trace;
 use crate::variant::Variant;
 use crate::wire::enc::{self, Frame};
+use sim::cell::Shared;
 use sim::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use sim::sync::cell::UnsafeCell;
 use sim::sync::Mutex;
 
 /// Frames per stack in the model.
@@ -18,7 +18,7 @@ pub const DEPTH_MAX: usize = 4;
 const BUCKETS: usize = 4;
 const FUNCS: [&str; 4] = ["main.emit", "main.work", "runtime/trace.Start", "main.main"];
 
-#[derive(Default)]
+#[derive(Clone, Copy, Default)]
 struct Node {
     id: u64,
     pcs: [u64; DEPTH_MAX],
@@ -30,8 +30,13 @@ struct Node {
 pub struct StackTab {
     lock: Mutex<()>,
     heads: Vec<AtomicUsize>,
-    nodes: Vec<UnsafeCell<Node>>,
-    used: UnsafeCell<(usize, u64)>,
+    /// Written once under the lock before the node is published by an atomic store; read
+    /// lock-free after an atomic load (the detector checks that order).
+    nodes: Vec<Shared<Node>>,
+    /// Nodes used and the last id: written by `put` under `tab.lock`, reset by `dump` without it
+    /// once every writer quiesced (go1.21), so a `Shared` cell: the detector proves both orders
+    /// (two inserts without the lock, or an insert racing the reset, are a `data_race`).
+    used: Shared<(usize, u64)>,
     /// `put`s in progress (ghost, for the quiescence check I13).
     active: AtomicU64,
 }
@@ -49,16 +54,15 @@ impl StackTab {
             lock: Mutex::ranked(&locks::TRACE_STACK_TAB, ()),
             heads: (0..BUCKETS).map(|_| AtomicUsize::new(0)).collect(),
             nodes: (0..slots)
-                .map(|_| UnsafeCell::new(Node::default()))
+                .map(|i| Shared::new(format!("traceStackTab node {}", i + 1), Node::default()))
                 .collect(),
-            used: UnsafeCell::new((0, 0)),
+            used: Shared::new("traceStackTab.used", (0, 0)),
             active: AtomicU64::new(0),
         }
     }
 
-    fn node(&self, i: usize) -> &Node {
-        // SAFETY: node i is written once under the lock before its index is published.
-        unsafe { &*self.nodes[i - 1].get() }
+    fn node(&self, i: usize) -> Node {
+        self.nodes[i - 1].with(|n| *n)
     }
 
     /// The lock-free `find`: one atomic load per node visited.
@@ -92,25 +96,26 @@ impl StackTab {
         if let Some(id) = self.find(pcs) {
             return id;
         }
-        // SAFETY: `used` is protected by the lock held here.
-        let used = unsafe { &mut *self.used.get() };
-        assert!(
-            used.0 < self.nodes.len(),
-            "the model's stack table is full ({} stacks)",
-            self.nodes.len()
-        );
-        used.0 += 1;
-        used.1 += 1;
+        let used = self.used.with_mut(|used| {
+            assert!(
+                used.0 < self.nodes.len(),
+                "the model's stack table is full ({} stacks)",
+                self.nodes.len()
+            );
+            used.0 += 1;
+            used.1 += 1;
+            *used
+        });
         let b = bucket(pcs);
-        // SAFETY: the node is not yet published; only this thread, under the lock, touches it.
-        let node = unsafe { &mut *self.nodes[used.0 - 1].get() };
-        *node = Node {
-            id: used.1,
-            pcs: [0; DEPTH_MAX],
-            len: pcs.len(),
-            next: self.heads[b].load(Ordering::SeqCst),
-        };
-        node.pcs[..pcs.len()].copy_from_slice(pcs);
+        self.nodes[used.0 - 1].with_mut(|node| {
+            *node = Node {
+                id: used.1,
+                pcs: [0; DEPTH_MAX],
+                len: pcs.len(),
+                next: self.heads[b].load(Ordering::SeqCst),
+            };
+            node.pcs[..pcs.len()].copy_from_slice(pcs);
+        });
         self.heads[b].store(used.0, Ordering::SeqCst);
         used.1
     }
@@ -136,7 +141,7 @@ impl StackTab {
             let mut i = head.load(Ordering::SeqCst);
             while i != 0 {
                 let n = self.node(i);
-                self.dump_node(t, goid, slot, pid, n, first);
+                self.dump_node(t, goid, slot, pid, &n, first);
                 first = false;
                 i = n.next;
             }
@@ -145,8 +150,8 @@ impl StackTab {
         for head in &self.heads {
             head.store(0, Ordering::SeqCst);
         }
-        // SAFETY: writers are quiesced (checked above); go1.21 resets without the lock too.
-        unsafe { *self.used.get() = (0, 0) };
+        // Writers are quiesced (checked above); go1.21 resets without the lock too.
+        self.used.with_mut(|u| *u = (0, 0));
     }
 
     fn dump_node(

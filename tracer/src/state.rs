@@ -1,9 +1,11 @@
 //! The global `trace` struct of go1.21 `runtime/trace.go` (§A.3), each field behind the
 //! protection Go documents, checked on access:
-//! - `Locked(trace)`: the full FIFO, the free list, the `reading` slot, header/footer flags —
-//!   touching them asserts `trace.lock` is held by this actor (or the world is stopped by it);
+//! - `Locked(trace)` (a [`sim::cell::Locked::or_stw`] cell): the full FIFO, the free list, the
+//!   `reading` slot, header/footer flags — touching them asserts `trace.lock` is held by this
+//!   actor (or the world is stopped by it: `StopTrace` queues buffers without the lock);
 //! - STW-only: `enabled` and the session number are written only with the world stopped;
-//! - P-owned: each P's buffer is touched only by the actor holding that P (or under STW);
+//! - P-owned: each P's buffer is touched only by the actor holding that P (a [`POwn`] proof,
+//!   checked by the compiler) or under STW; a `Shared` cell, so the race detector checks it;
 //! - atomics: `reader`, `shutdown`, `cpuLogWrite`/`cpuLogRead`, the racy mirrors Go reads
 //!   without the lock (`fullHead`, `footerWritten`).
 
@@ -14,8 +16,8 @@ use crate::stack::StackTab;
 use crate::strings::Strings;
 use crate::variant::Variant;
 use crate::world::{StwGuard, World};
+use sim::cell::{Locked, Shared};
 use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use sim::sync::cell::UnsafeCell;
 use sim::sync::{Mutex, Parker, ReentrantMutex, Sema};
 use std::collections::VecDeque;
 use std::marker::PhantomData;
@@ -62,7 +64,7 @@ impl Queues {
 
 /// One P's trace state (`p.trace`).
 pub struct PSlot {
-    pub buf: UnsafeCell<Option<Box<TraceBuf>>>,
+    pub buf: Shared<Option<Box<TraceBuf>>>,
     /// Mirror of `buf.is_some()` for `StopTrace`'s unlocked cleanup check.
     pub has_buf: AtomicBool,
     /// The session whose ProcStart this P has emitted.
@@ -120,7 +122,7 @@ pub struct Trace {
     pub world: World,
     pub clock: AtomicU64,
     pub lock: ReentrantMutex<()>,
-    queues: UnsafeCell<Queues>,
+    queues: Locked<Queues>,
     pub full_len: AtomicU64,
     pub footer_written_racy: AtomicBool,
     pub enabled: AtomicBool,
@@ -160,10 +162,6 @@ pub struct Trace {
     pub cleaned: AtomicBool,
 }
 
-// SAFETY: every UnsafeCell field is reached only through the checked accessors below, which
-// assert the protection Go documents (a lock held, the world stopped, the P owned).
-unsafe impl Sync for Trace {}
-
 /// Goroutine ids of the model: the controller, emitters, readers per session.
 pub mod goid {
     /// The controller goroutine (`main` in Go's tests).
@@ -185,8 +183,8 @@ impl Trace {
     pub fn new(cfg: Config) -> Self {
         let nps = cfg.emitters + 4;
         let ps = (0..nps)
-            .map(|_| PSlot {
-                buf: UnsafeCell::new(None),
+            .map(|p| PSlot {
+                buf: Shared::new(format!("p[{p}].tracebuf"), None),
                 has_buf: AtomicBool::new(false),
                 session_seen: AtomicU64::new(0),
                 running_g: AtomicU64::new(0),
@@ -198,7 +196,7 @@ impl Trace {
             world: World::new(),
             clock: AtomicU64::new(0),
             lock: ReentrantMutex::ranked(&locks::TRACE, ()),
-            queues: UnsafeCell::new(Queues::default()),
+            queues: Locked::or_stw("trace (full, empty, reading, flags)", Queues::default()),
             full_len: AtomicU64::new(0),
             footer_written_racy: AtomicBool::new(false),
             enabled: AtomicBool::new(false),
@@ -262,9 +260,8 @@ impl Trace {
     /// Every holder of `trace.lock` must also hold a P or `bufLock` (Go: a locked M is not
     /// preemptible, and the P-less emitter holds `bufLock`), which is what makes `StopTrace`'s
     /// lock-free enqueue under STW exclusive: a holder with neither is reported here.
-    #[allow(clippy::mut_from_ref)]
     #[track_caller]
-    pub fn queues(&self) -> &mut Queues {
+    pub fn with_queues<R>(&self, f: impl FnOnce(&mut Queues) -> R) -> R {
         let locked = self.lock.mutex().held_by_me();
         sim::invariant!(
             locked || self.world.stopped_by_me(),
@@ -280,8 +277,11 @@ impl Trace {
              does not exclude it while it enqueues trace.full without the lock",
             sim::thread::current_name()
         );
-        // SAFETY: trace.lock (or STW) excludes every other accessor.
-        unsafe { &mut *self.queues.get() }
+        if locked {
+            self.queues.with_mut(&self.lock, f)
+        } else {
+            self.queues.with_mut_stw(&self.world, f)
+        }
     }
 
     /// Takes P `p`: waits while the world is stopped.
@@ -294,11 +294,13 @@ impl Trace {
     }
 
     /// P `p`'s buffer slot, for the owner of P `p` (see [`POwn`]).
-    #[allow(clippy::mut_from_ref)]
-    pub fn p_buf(&self, own: &POwn<'_>) -> &mut Option<Box<TraceBuf>> {
-        // SAFETY: `own` proves the caller holds P `own.p` or stopped the world; either excludes
-        // every other accessor of this P's buffer.
-        unsafe { &mut *self.ps[own.p].buf.get() }
+    #[track_caller]
+    pub fn with_p_buf<R>(
+        &self,
+        own: &POwn<'_>,
+        f: impl FnOnce(&mut Option<Box<TraceBuf>>) -> R,
+    ) -> R {
+        self.ps[own.p].buf.with_mut(f)
     }
 
     /// Sets `enabled`; asserts the world is stopped by the caller.

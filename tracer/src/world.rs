@@ -47,6 +47,16 @@ impl World {
     }
 }
 
+/// The cells' view of this world: `StwOnly`, `Locked::or_stw` and `Owned::or_stw` cells ask it.
+impl sim::cell::WorldRef for World {
+    fn stopped_by_me(&self) -> bool {
+        World::stopped_by_me(self)
+    }
+    fn running_by_me(&self) -> bool {
+        self.held_by_me()
+    }
+}
+
 /// A stopped world (`stopTheWorld` … `startTheWorld`); restarts it when dropped.
 pub struct StwGuard<'a>(#[allow(dead_code)] RwLockGuard<'a>);
 
