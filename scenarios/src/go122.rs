@@ -75,17 +75,6 @@ pub struct Knobs2 {
     pub pause: usize,
 }
 
-fn stacks(sw: &mut Swarm) -> Vec<Vec<u64>> {
-    let n = sw.range("stacks", 2..=3);
-    (0..n)
-        .map(|k| {
-            (0..=k % 3)
-                .map(|d| 0x40_1000 + 0x100 * k + 0x10 * d)
-                .collect()
-        })
-        .collect()
-}
-
 impl Knobs2 {
     /// Draws the knobs of `s` (ranges in STRESS.md).
     pub fn draw(s: Scenario2, sw: &mut Swarm) -> Self {
@@ -110,7 +99,7 @@ impl Knobs2 {
             0
         } as usize;
         let profbuf_slots = sw.range("profbuf_slots", 2..=4) as usize;
-        let stacks = stacks(sw);
+        let stacks = crate::knobs::stacks(sw);
         let pause = sw.range("pause", 4..=12) as usize;
         Self {
             ms,

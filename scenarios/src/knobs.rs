@@ -19,7 +19,8 @@ pub struct Knobs {
     pub pause: usize,
 }
 
-fn stacks(sw: &mut Swarm) -> Vec<Vec<u64>> {
+/// The pool of fake stacks (1–3 frames each), drawn from the seed; both models use it.
+pub(crate) fn stacks(sw: &mut Swarm) -> Vec<Vec<u64>> {
     let n = sw.range("stacks", 2..=3);
     (0..n)
         .map(|k| {

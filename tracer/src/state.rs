@@ -79,7 +79,7 @@ pub struct PSlot {
 /// A held P (Go's `acquirem` with the M's `p`): a shared hold on the world, owning P `p`.
 pub struct PGuard<'a> {
     p: usize,
-    _world: sim::sync::RwLockGuard<'a>,
+    _world: crate::world::PHold<'a>,
 }
 
 impl PGuard<'_> {

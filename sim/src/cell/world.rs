@@ -49,15 +49,32 @@ impl World {
     /// Stops the world: waits until no thread holds a P.
     #[track_caller]
     pub fn stop(&self) -> Stopped<'_> {
+        crate::record::note("stopTheWorld");
         Stopped(self.lock.write())
+    }
+
+    /// Whether the current thread holds a P or stopped the world.
+    pub fn held_by_me(&self) -> bool {
+        self.lock.held_by_me()
+    }
+
+    /// Whether the current thread stopped the world.
+    pub fn stopped_by_me(&self) -> bool {
+        self.lock.held_exclusive_by_me()
+    }
+}
+
+impl Drop for Stopped<'_> {
+    fn drop(&mut self) {
+        crate::record::note("startTheWorld");
     }
 }
 
 impl WorldRef for World {
     fn stopped_by_me(&self) -> bool {
-        self.lock.held_exclusive_by_me()
+        World::stopped_by_me(self)
     }
     fn running_by_me(&self) -> bool {
-        self.lock.held_by_me()
+        self.held_by_me()
     }
 }
