@@ -34,10 +34,10 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
-use tracer::buf::TraceBuf;
-use tracer::ghost::Ghost;
+use tracer::go121::buf::TraceBuf;
+use tracer::go121::ghost::Ghost;
+use tracer::go121::Trace;
 use tracer::wire::ev;
-use tracer::Trace;
 
 /// Events per chunk (one P hold) in `event_write`.
 const CHUNK: u64 = 1 << 14;
@@ -106,7 +106,7 @@ fn bare_clocked_events(n: u64) -> Duration {
 }
 
 /// The emitter actor's per-event path: the may-flush annotation and a P taken for each event.
-fn p_per_event(t: &Trace, w: &mut tracer::emit::Writer, n: u64) -> Duration {
+fn p_per_event(t: &Trace, w: &mut tracer::go121::emit::Writer, n: u64) -> Duration {
     let mut spent = Duration::ZERO;
     let mut done = 0;
     while done < n {
@@ -232,7 +232,7 @@ fn lock_push(
 /// [`lock_push`] with the facade mutex of `trace.lock`'s class (the same mutex type).
 fn facade_lock_push(n: u64) -> Duration {
     let q = Mutex::ranked(
-        &tracer::locks::TRACE,
+        &tracer::go121::locks::TRACE,
         VecDeque::with_capacity(FLUSH_CHUNK as usize),
     );
     lock_push(
@@ -315,7 +315,12 @@ fn end_to_end(c: &mut Criterion) {
 
 /// `n` samples through the CPU path: `CPU_RING` produced, then drained by the reader holding its
 /// P, per round; `cpuLogBuf`'s full buffers are recycled and ghost logs emptied between rounds.
-fn cpu_samples(t: &Trace, w: &mut tracer::emit::Writer, ghost: &mut Ghost, n: u64) -> Duration {
+fn cpu_samples(
+    t: &Trace,
+    w: &mut tracer::go121::emit::Writer,
+    ghost: &mut Ghost,
+    n: u64,
+) -> Duration {
     let mut spent = Duration::ZERO;
     let mut done = 0;
     while done < n {
@@ -341,8 +346,8 @@ fn cpu_sample(c: &mut Criterion) {
     let mut g = c.benchmark_group("cpu_sample");
     g.throughput(Throughput::Elements(1));
     let (t, _ctl) = started(4);
-    let mut w = tracer::emit::Writer {
-        goid: tracer::state::goid::READER,
+    let mut w = tracer::go121::emit::Writer {
+        goid: tracer::go121::state::goid::READER,
         p: Some(t.p_reader()),
         ..Default::default()
     };

@@ -13,13 +13,14 @@ pub mod buffer;
 use sim::sync::Arc;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
-use tracer::actors::{self, EmitterPlan};
-use tracer::control::start_pcs;
-use tracer::emit::Writer;
-use tracer::ghost::Ghost;
-use tracer::state::{goid, POwn};
+use tracer::go121::actors::{self, EmitterPlan};
+use tracer::go121::control::start_pcs;
+use tracer::go121::emit::Writer;
+use tracer::go121::ghost::Ghost;
+use tracer::go121::state::{goid, POwn};
+use tracer::go121::{Config, Trace};
 use tracer::wire::ev;
-use tracer::{Config, Trace, Variant};
+use tracer::Variant;
 
 /// Bytes per trace buffer on real threads (Go's 64 KiB `traceBuf`).
 pub const BUF_BYTES: usize = 64 * 1024;
@@ -88,7 +89,7 @@ pub fn recycle(t: &Trace) {
 
 /// P `p`'s first buffer (`traceFlush` with no old buffer), taken while holding P `p` as every
 /// `trace.lock` holder must (I11).
-pub fn first_buffer(t: &Trace, p: usize) -> Box<tracer::buf::TraceBuf> {
+pub fn first_buffer(t: &Trace, p: usize) -> Box<tracer::go121::buf::TraceBuf> {
     let _p = t.acquire_p(p);
     t.flush(0, None, p as i32)
 }
@@ -359,6 +360,6 @@ impl Session {
                 "emitters committed {committed} events, expected {want}: tracing was off for some"
             ));
         }
-        tracer::validate::validate_session(&self.trace, 1, &self.bytes, &self.ghost)
+        tracer::go121::validate::validate_session(&self.trace, 1, &self.bytes, &self.ghost)
     }
 }

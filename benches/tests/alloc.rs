@@ -10,7 +10,7 @@
 use benches::{recycle, started, Shape, PCS, SHAPES};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use tracer::ghost::Ghost;
+use tracer::go121::ghost::Ghost;
 
 struct Counting;
 
@@ -83,7 +83,7 @@ fn event_write_allocates_nothing_once_its_buffer_exists() {
 fn emitter_path_allocates_nothing_across_flushes_with_a_stocked_free_list() {
     let (t, _ctl) = started(1);
     let mut w = benches::emitter_writer(0);
-    let write = |w: &mut tracer::emit::Writer, j: usize| {
+    let write = |w: &mut tracer::go121::emit::Writer, j: usize| {
         t.may_flush(w.goid);
         let held = t.acquire_p(0);
         shape(j).write(&t, w, &held.own());

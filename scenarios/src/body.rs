@@ -6,10 +6,11 @@ use crate::Scenario;
 use sim::swarm::{self, Swarm};
 use sim::sync::Arc;
 use sim::thread::{spawn, JoinHandle};
-use tracer::actors::{self, EmitterPlan};
-use tracer::ghost::Ghost;
-use tracer::validate::validate;
-use tracer::{Trace, Variant};
+use tracer::go121::actors::{self, EmitterPlan};
+use tracer::go121::ghost::Ghost;
+use tracer::go121::validate::validate;
+use tracer::go121::Trace;
+use tracer::Variant;
 
 /// Concatenates a session list into one artifact: the first session's trace, as a Go trace
 /// file; later sessions follow it in the artifact after a `\n--session--\n` separator.

@@ -3,7 +3,8 @@
 
 use crate::Scenario;
 use sim::swarm::Swarm;
-use tracer::{Config, Variant};
+use tracer::go121::Config;
+use tracer::Variant;
 
 /// Everything one execution of a scenario is made of.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -45,7 +45,8 @@ fn v1_2_reader_self_deadlocks_on_trace_lock_when_it_drains_a_sample() {
         "{f}"
     );
     assert!(
-        f.message.contains("tracer/src/reader.rs") && f.message.contains("tracer/src/cpu.rs"),
+        f.message.contains("tracer/src/go121/reader.rs")
+            && f.message.contains("tracer/src/go121/cpu.rs"),
         "both sites: {f}"
     );
 }

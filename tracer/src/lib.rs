@@ -1,41 +1,20 @@
-//! The model of the go1.21 execution tracer (`runtime/trace.go` at go1.21.0, seed commit
-//! 94a948d applied), its wire format, decoder and validator.
+//! Two models of Go's execution tracer, side by side on the `sim` simulator, with their wire
+//! formats, decoders and validators.
 //!
-//! Module map:
-//! - [`state`]: the global `trace` struct, each field behind Go's documented protection, checked;
-//!   [`world`]: Ps and stop-the-world; [`locks`]: go1.21.0's lock ranks; [`alloc`]: `mallocgc`.
-//! - [`buf`], [`flush`], [`emit`]: buffers, `traceFlush`, `traceEvent`.
-//! - [`strings`], [`stack`]: the string table and the stack table with its lock-free `find`.
-//! - [`cpu`]: the SIGPROF ring (`profBuf`) and `traceReadCPU`.
-//! - [`reader`]: `ReadTrace`/`readTrace0`/`traceReader`; [`sched`]: `findRunnable`'s poll, the
-//!   reader's park, `wakep`; [`control`]: `StartTrace`/`StopTrace`.
-//! - [`actors`]: the simulated threads of §G.2; [`ghost`]: what they committed;
-//!   [`lifecycle`]: goroutine and P slices as the runtime ends them.
-//! - [`validate`]: the invariants of §G.6 over the output, and [`viewer`] what Go's viewer needs; [`wire`]: the go1.21 wire format.
-//! - [`variant`]: V1.0 (released) and the bug variants of §G.7, toggles on this one model.
+//! Module map (one-way arrows: `go121` and `go122` use `sim`, `wire` and `variant`, never each
+//! other):
+//! - [`go121`]: the go1.21 tracer (`runtime/trace.go`, seed 1 = commit 94a948d).
+//! - [`go122`]: the go1.22 tracer (`runtime/trace2*.go`, seed 2 = commit 5249947), with its own
+//!   wire format under `go122::wire`.
+//! - [`wire`]: the go1.21 wire format, and what both formats share (errors, varints, quoting,
+//!   [`wire::version`]'s header sniffing).
+//! - [`variant`]: [`Variant`], the variants of both models (`v1.x`, `v2.x`) as one enum.
+//! - [`fuzz`]: a seeded mutation fuzzer for the decoders of both formats.
 
-pub mod actors;
-pub mod alloc;
-pub mod buf;
-pub mod control;
-pub mod cpu;
-pub mod emit;
-pub mod flush;
 pub mod fuzz;
-pub mod ghost;
+pub mod go121;
 pub mod go122;
-pub mod lifecycle;
-pub mod locks;
-pub mod reader;
-pub mod sched;
-pub mod stack;
-pub mod state;
-pub mod strings;
-pub mod validate;
 pub mod variant;
-pub mod viewer;
 pub mod wire;
-pub mod world;
 
-pub use state::{Config, Trace};
 pub use variant::Variant;

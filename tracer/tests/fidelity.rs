@@ -3,10 +3,11 @@
 
 use crate::traces::{frame, minimal_trace};
 use crate::util::*;
-use tracer::cpu::{Cpu, Sample};
-use tracer::ghost::Ghost;
-use tracer::validate::validate_session;
-use tracer::{Config, Trace, Variant};
+use tracer::go121::cpu::{Cpu, Sample};
+use tracer::go121::ghost::Ghost;
+use tracer::go121::validate::validate_session;
+use tracer::go121::{Config, Trace};
+use tracer::Variant;
 
 fn sample(ts: u64) -> Sample {
     Sample {
@@ -87,7 +88,7 @@ fn the_validator_accepts_one_id_per_stack_and_rejects_two_ids_for_one_stack() {
 fn a_goroutine_slice_that_never_ends_is_what_go_s_viewer_panics_on() {
     // The minimal trace's g1 starts and never stops, blocks or ends (Go's parser accepts it).
     let parsed = parse(&minimal_trace()).expect("Go's parser accepts it");
-    let e = tracer::viewer::viewable(&parsed).unwrap_err();
+    let e = tracer::go121::viewer::viewable(&parsed).unwrap_err();
     assert!(
         e.contains("goroutine 1's slice") && e.contains("never ends"),
         "{e}"

@@ -1,11 +1,11 @@
 //! The reader (go1.21 `ReadTrace`, `readTrace0`, `traceReader`, `traceReaderAvailable`): the
 //! header once, then full buffers one at a time, then after `StopTrace` the footer (frequency
 //! and stack table) and nil. A reader with nothing to read parks; the scheduler's poll
-//! (`traceReader`, called from `findRunnable`, see [`crate::sched`]) wakes it.
+//! (`traceReader`, called from `findRunnable`, see [`crate::go121::sched`]) wakes it.
 
-use crate::buf::TraceBuf;
-use crate::emit::Writer;
-use crate::state::{goid, POwn, Trace};
+use crate::go121::buf::TraceBuf;
+use crate::go121::emit::Writer;
+use crate::go121::state::{goid, POwn, Trace};
 use crate::variant::Variant;
 use crate::wire::enc;
 use sim::sync::atomic::Ordering;

@@ -2,9 +2,9 @@
 //! into its P's buffer while holding the P, or into the global buffer under `bufLock` when it has
 //! no P; `enabled` is re-checked once the buffer is held (variant V1.11 skips the re-check).
 
-use crate::buf::TraceBuf;
-use crate::ghost::{Ghost, GhostEvent, GhostStack};
-use crate::state::{POwn, Trace};
+use crate::go121::buf::TraceBuf;
+use crate::go121::ghost::{Ghost, GhostEvent, GhostStack};
+use crate::go121::state::{POwn, Trace};
 use crate::variant::Variant;
 use crate::wire::{enc, ev};
 use sim::sync::atomic::Ordering;

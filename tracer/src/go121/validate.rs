@@ -1,11 +1,11 @@
 //! The validator: after an execution, each session's trace is judged against the invariants of
 //! §G.6 that apply to v1 — structure (I3, I5, I6, I7, I15, through [`crate::wire::check`]), Go's
-//! own go1.21 parser (through [`crate::wire::parse`]) and viewer's needs ([`crate::viewer`]), and
+//! own go1.21 parser (through [`crate::wire::parse`]) and viewer's needs ([`crate::go121::viewer`]), and
 //! the ghost logs: exactly-once delivery
 //! and per-writer order of every event (I2, I3) and of every accepted CPU sample (I12).
 
-use crate::ghost::{Ghost, GhostEvent};
-use crate::state::Trace;
+use crate::go121::ghost::{Ghost, GhostEvent};
+use crate::go121::state::Trace;
 use crate::wire::{self, dec::Decoded, ev};
 use std::collections::BTreeMap;
 
@@ -210,7 +210,7 @@ pub fn validate_session(
     }
     let parsed =
         wire::parse(bytes).map_err(|e| format!("Go's go1.21 parser rejects the trace: {e}"))?;
-    crate::viewer::viewable(&parsed)?;
+    crate::go121::viewer::viewable(&parsed)?;
     let seen = seen(session, &d);
     exactly_once(session, ghost, &seen)?;
     samples_once(t, session, ghost, &seen)

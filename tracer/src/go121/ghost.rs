@@ -5,7 +5,7 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct GhostStack {
     pub id: u64,
-    pub pcs: [u64; crate::stack::DEPTH_MAX],
+    pub pcs: [u64; crate::go121::stack::DEPTH_MAX],
     pub len: usize,
 }
 
@@ -14,7 +14,7 @@ impl GhostStack {
     pub fn new(id: u64, pcs: &[u64]) -> Self {
         let mut s = Self {
             id,
-            pcs: [0; crate::stack::DEPTH_MAX],
+            pcs: [0; crate::go121::stack::DEPTH_MAX],
             len: pcs.len(),
         };
         s.pcs[..pcs.len()].copy_from_slice(pcs);

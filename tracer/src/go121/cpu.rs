@@ -3,11 +3,11 @@
 //! single-reader single-writer ring; the reader (or `StopTrace`, under STW) drains the ring
 //! into `cpuLogBuf` as `EvCPUSample` events, interning each sample's stack.
 
-use crate::buf::TraceBuf;
-use crate::emit::Writer;
-use crate::ghost::{Ghost, GhostSample};
-use crate::stack::DEPTH_MAX;
-use crate::state::Trace;
+use crate::go121::buf::TraceBuf;
+use crate::go121::emit::Writer;
+use crate::go121::ghost::{Ghost, GhostSample};
+use crate::go121::stack::DEPTH_MAX;
+use crate::go121::state::Trace;
 use crate::wire::ev;
 use sim::cell::Shared;
 use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};

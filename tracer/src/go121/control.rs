@@ -5,8 +5,8 @@
 //! world, waits on `shutdownSema` for the reader's final nil, and checks the runtime's cleanup
 //! assertions.
 
-use crate::emit::Writer;
-use crate::state::{goid, stw_own, POwn, Trace};
+use crate::go121::emit::Writer;
+use crate::go121::state::{goid, stw_own, POwn, Trace};
 use crate::variant::Variant;
 use crate::wire::ev;
 use sim::sync::atomic::Ordering;

@@ -5,8 +5,8 @@
 //! `traceStackTable.dump` (`fpunwindExpand` and `traceFrames` each `make` a slice per stack) and
 //! when `traceString` grows `trace.strings`; `traceFlush` uses `sysAlloc`, which takes no lock.
 
-use crate::locks;
-use crate::state::Trace;
+use crate::go121::locks;
+use crate::go121::state::Trace;
 
 impl Trace {
     /// `mallocgc`: the finalizer-queue may-acquire, then, when `refill`, the heap lock.

@@ -5,10 +5,10 @@
 //! it and stops its P, as the runtime does before `StopTrace` runs. Go's parser accepts an
 //! unterminated slice; Go's viewer (`go tool trace`) dereferences the missing end and panics.
 
-use crate::emit::Writer;
-use crate::state::{stw_own, POwn, Trace};
+use crate::go121::emit::Writer;
+use crate::go121::state::{stw_own, POwn, Trace};
+use crate::go121::world::StwGuard;
 use crate::wire::ev;
-use crate::world::StwGuard;
 use sim::sync::atomic::Ordering;
 
 impl Trace {
@@ -59,7 +59,7 @@ impl Trace {
             let own = stw_own(stw, p);
             let g = self.ps[p].running_g.load(Ordering::Relaxed);
             if g != 0 {
-                let pcs = crate::control::start_pcs(g);
+                let pcs = crate::go121::control::start_pcs(g);
                 self.event_on_p(w, &own, ev::EV_GO_PREEMPT, &[], Some(&pcs));
             }
             if self.ps[p].proc_on.load(Ordering::Relaxed) {

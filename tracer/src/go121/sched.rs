@@ -5,9 +5,9 @@
 //! holds the reader's P, then calls `schedule()`, which polls again. So every `traceReader` call
 //! holds a P, and `StopTrace`'s stop-the-world excludes all of them.
 
-use crate::control::start_pcs;
-use crate::emit::Writer;
-use crate::state::{goid, POwn, Trace};
+use crate::go121::control::start_pcs;
+use crate::go121::emit::Writer;
+use crate::go121::state::{goid, POwn, Trace};
 use crate::variant::Variant;
 use crate::wire::ev;
 use sim::sync::atomic::Ordering;

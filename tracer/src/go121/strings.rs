@@ -6,9 +6,9 @@
 //! cell, so the race detector proves every interning happened before it (a `traceString` after
 //! the cleanup fails as Go's does, writing to a nil map).
 
-use crate::buf::TraceBuf;
-use crate::locks;
-use crate::state::Trace;
+use crate::go121::buf::TraceBuf;
+use crate::go121::locks;
+use crate::go121::state::Trace;
 use crate::wire::enc;
 use sim::cell::{Locked, Shared};
 use sim::sync::Mutex;

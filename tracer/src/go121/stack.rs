@@ -4,9 +4,9 @@
 //! (`enabled` is false and CPU draining has stopped), writes one `EvStack` per node (interning
 //! frame strings), and resets the table. Variant V1.8 holds the lock for the walk.
 
-use crate::buf::TraceBuf;
-use crate::locks;
-use crate::state::Trace;
+use crate::go121::buf::TraceBuf;
+use crate::go121::locks;
+use crate::go121::state::Trace;
 use crate::variant::Variant;
 use crate::wire::enc::{self, Frame};
 use sim::cell::Shared;

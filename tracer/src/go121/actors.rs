@@ -2,11 +2,11 @@
 //! a P-less emitter, the SIGPROF sample producer, the reader goroutine of `runtime/trace.Start`,
 //! the scheduler's poller that wakes it, and the controller running start/stop cycles.
 
-use crate::control::start_pcs;
-use crate::emit::Writer;
-use crate::ghost::Ghost;
-use crate::reader::Read;
-use crate::state::{goid, Trace};
+use crate::go121::control::start_pcs;
+use crate::go121::emit::Writer;
+use crate::go121::ghost::Ghost;
+use crate::go121::reader::Read;
+use crate::go121::state::{goid, Trace};
 use crate::variant::Variant;
 use crate::wire::ev;
 use sim::sync::atomic::Ordering;

@@ -9,13 +9,13 @@
 //! - atomics: `reader`, `shutdown`, `cpuLogWrite`/`cpuLogRead`, the racy mirrors Go reads
 //!   without the lock (`fullHead`, `footerWritten`).
 
-use crate::buf::TraceBuf;
-use crate::cpu::Cpu;
-use crate::locks;
-use crate::stack::StackTab;
-use crate::strings::Strings;
+use crate::go121::buf::TraceBuf;
+use crate::go121::cpu::Cpu;
+use crate::go121::locks;
+use crate::go121::stack::StackTab;
+use crate::go121::strings::Strings;
+use crate::go121::world::{StwGuard, World};
 use crate::variant::Variant;
-use crate::world::{StwGuard, World};
 use sim::cell::{Locked, Shared};
 use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use sim::sync::{Mutex, Parker, ReentrantMutex, Sema};
@@ -79,7 +79,7 @@ pub struct PSlot {
 /// A held P (Go's `acquirem` with the M's `p`): a shared hold on the world, owning P `p`.
 pub struct PGuard<'a> {
     p: usize,
-    _world: crate::world::PHold<'a>,
+    _world: crate::go121::world::PHold<'a>,
 }
 
 impl PGuard<'_> {
@@ -134,7 +134,7 @@ pub struct Trace {
     /// Mirror of `trace.buf != 0`, which `StopTrace`'s cleanup reads without `bufLock`.
     pub global_has_buf: AtomicBool,
     pub sysmon: Mutex<()>,
-    /// `mheap_.lock` (see [`crate::alloc`]).
+    /// `mheap_.lock` (see [`crate::go121::alloc`]).
     pub mheap: Mutex<()>,
     pub ps: Vec<PSlot>,
     pub strings: Strings,
