@@ -149,7 +149,7 @@ fn flushes(t: &Trace, n: u64, alloc: bool) -> Duration {
                 q.full.clear();
                 q.empty.clear();
             });
-            t.full_len.store(0, sim::sync::atomic::Ordering::SeqCst);
+            t.full_len.store(0);
         } else {
             recycle(t);
         }

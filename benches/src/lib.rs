@@ -82,7 +82,7 @@ pub fn recycle(t: &Trace) {
     t.with_queues(|q| {
         while let Some(b) = q.full.pop_front() {
             q.empty.push(b);
-            t.full_len.fetch_sub(1, sim::sync::atomic::Ordering::SeqCst);
+            t.full_len.store(t.full_len.load() - 1);
         }
     });
 }
@@ -326,7 +326,7 @@ pub fn session(emitters: usize, events: usize) -> Session {
     let elapsed = start.elapsed();
     chunks.sort_by_key(|c| c.0);
     let bytes = chunks.into_iter().flat_map(|c| c.1).collect();
-    t.done.store(true, sim::sync::atomic::Ordering::SeqCst);
+    t.done.set(true);
     t.wakep(); // the idle M sees `done` and exits
     ghost.merge(g);
     ghost.merge(poller.join());

@@ -118,10 +118,7 @@ fn v1_7_without_the_re_check_the_parking_m_s_own_poll_readies_the_reader() {
         let l = late.clone();
         let report = sim::run(&cfg, move || {
             scenarios::body::run_with(s, Variant::V1_7, |t| {
-                l.fetch_add(
-                    t.late_wakeups.load(sim::sync::atomic::Ordering::SeqCst),
-                    Ordering::SeqCst,
-                );
+                l.fetch_add(t.late_wakeups.get(), Ordering::SeqCst);
             })
         });
         if let Some(f) = report.failures.first() {

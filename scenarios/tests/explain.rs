@@ -151,11 +151,21 @@ fn v1_2_explained_the_reader_takes_trace_in_read_trace0_and_again_in_trace_flush
         .unwrap()
         .split('|')
         .position(|c| c.trim() == "reader-1");
-    let rows: Vec<&str> = view
-        .lines()
-        .filter_map(|l| l.split('|').nth(reader_col.expect("a reader column")))
-        .map(str::trim)
-        .collect();
+    // One logical row per step: a line with an empty step column continues the row above.
+    let mut rows: Vec<String> = Vec::new();
+    for l in view.lines() {
+        let cols: Vec<&str> = l.split('|').collect();
+        let Some(cell) = cols.get(reader_col.expect("a reader column")) else {
+            continue;
+        };
+        match rows.last_mut() {
+            Some(row) if cols[0].trim().is_empty() => {
+                row.push(' ');
+                row.push_str(cell.trim());
+            }
+            _ => rows.push(cell.trim().to_string()),
+        }
+    }
     let took = rows
         .iter()
         .rposition(|r| r.contains("> readTrace0; lock trace(42)"));

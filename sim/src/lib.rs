@@ -15,7 +15,8 @@
 //!   makes two failures the same bug.
 //! - [`shrink`]: delta debugging of a failure's schedule (with [`sched::guided`]);
 //!   [`record`]: the per-step event recorder behind the explain view and the timeline.
-//! - [`cell`]: checked cells for shared state, and the happens-before race detector.
+//! - [`cell`]: checked cells for shared state, and the happens-before race detector;
+//!   [`ghost`]: the observer's own shared state and the tick counter, invisible to both.
 //! - `teardown`: a failed execution ends with its unfinished threads unwound, not leaked.
 
 pub mod cell;
@@ -23,6 +24,7 @@ mod ctx;
 pub mod determinism;
 mod driver;
 pub mod failure;
+pub mod ghost;
 pub mod graph;
 mod hook;
 pub mod native;

@@ -9,6 +9,7 @@ mod cell_rules;
 
 mod deadlock;
 mod determinism;
+mod ghost;
 mod lost_update;
 mod pct_needle;
 mod ranks;

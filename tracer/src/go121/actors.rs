@@ -9,7 +9,6 @@ use crate::go121::reader::Read;
 use crate::go121::state::{goid, Trace};
 use crate::variant::Variant;
 use crate::wire::ev;
-use sim::sync::atomic::Ordering;
 
 /// What emitter `i` does: `events` events, alternating a syscall with a stack and a
 /// `trace.Log` with a string key, over a pool of stacks.
@@ -28,7 +27,7 @@ pub fn emitter(t: &Trace, i: usize, plan: &EmitterPlan) -> Ghost {
         p: Some(i),
         ..Writer::default()
     };
-    while !t.enabled() && !t.done.load(Ordering::SeqCst) {
+    while !t.enabled() && !t.done.get() {
         sim::thread::yield_now();
     }
     for j in 0..plan.events {
@@ -53,7 +52,7 @@ pub fn emitter(t: &Trace, i: usize, plan: &EmitterPlan) -> Ghost {
     }
     t.may_flush(w.goid);
     let held = t.acquire_p(i);
-    t.exited[i].store(true, Ordering::SeqCst);
+    t.exited[i].set(true);
     t.goexit(&mut w, &held.own());
     drop(held);
     w.ghost
@@ -76,7 +75,7 @@ pub fn pless_emitter(t: &Trace, events: usize) -> Ghost {
 pub fn signal(t: &Trace, samples: usize, stacks: &[Vec<u64>]) -> Ghost {
     let mut ghost = Ghost::default();
     let mut k = 0;
-    while k < samples && !t.done.load(Ordering::SeqCst) {
+    while k < samples && !t.done.get() {
         sim::thread::yield_now();
         if !t.enabled() {
             continue;
@@ -104,7 +103,7 @@ pub fn poller(t: &Trace) -> Ghost {
     };
     loop {
         t.idle_m.park();
-        if t.done.load(Ordering::SeqCst) {
+        if t.done.get() {
             break;
         }
         let held = t.acquire_p(p);
@@ -146,8 +145,8 @@ pub fn reader(t: &Trace, g: u64) -> (Chunks, Ghost) {
             Read::Nil => break,
         };
         let n = bytes.len() as u64;
-        out.push((t.chunks.fetch_add(1, Ordering::SeqCst), bytes));
-        t.delivered.fetch_add(n, Ordering::SeqCst);
+        out.push((t.chunks.add(1), bytes));
+        t.delivered.add(n);
         t.emit(&mut w, ev::EV_GO_SYS_CALL, &[], Some(&start_pcs(g)));
     }
     t.may_flush(w.goid);
@@ -211,25 +210,25 @@ pub fn controller(
             sim::thread::yield_now();
         }
         t.stop_trace(&mut w);
-        let at_stop = t.delivered.load(Ordering::SeqCst);
+        let at_stop = t.delivered.get();
         let mut chunks = Chunks::new();
         for h in hs {
             let (c, g) = h.join();
             chunks.extend(c);
             ghost.merge(g);
         }
-        let after = t.delivered.load(Ordering::SeqCst);
+        let after = t.delivered.get();
         sim::invariant!(
             after == at_stop,
             "I14",
             "{} bytes reached the output after StopTrace returned in session {s}",
             after - at_stop
         );
-        t.delivered.store(0, Ordering::SeqCst);
+        t.delivered.set(0);
         chunks.sort_by_key(|c| c.0);
         traces.push(chunks.into_iter().flat_map(|c| c.1).collect());
     }
-    t.done.store(true, Ordering::SeqCst);
+    t.done.set(true);
     t.wakep();
     ghost.merge(w.ghost);
     (traces, ghost)

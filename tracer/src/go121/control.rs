@@ -23,23 +23,23 @@ impl Trace {
         let stw = self.world.stop();
         let _sysmon = self.sysmon.lock();
         let _buf = self.buf_lock.lock();
-        if self.enabled() || self.shutdown.load(Ordering::SeqCst) {
+        if self.enabled() || self.shutdown.load() {
             return Err("tracing is already enabled");
         }
-        let session = self.session.load(Ordering::SeqCst) + 1;
-        self.session.store(session, Ordering::SeqCst);
-        self.cleaned.store(false, Ordering::SeqCst);
+        let session = self.session.load() + 1;
+        self.session.store(session);
+        self.cleaned.set(false);
         w.starting = true;
         self.cpu.log_read.store(session, Ordering::SeqCst);
         self.cpu.log_write.store(session, Ordering::SeqCst);
         for s in &self.gseq {
-            s.store(0, Ordering::SeqCst);
+            s.with_mut(|s| *s = 0);
         }
         self.with_queues(|q| {
             q.header_written = false;
             q.footer_written = false;
         });
-        self.footer_written_racy.store(false, Ordering::SeqCst);
+        self.footer_written_racy.store(false);
         self.strings.reset_stw(self);
         self.reset_lifecycles(&stw);
         let own = stw_own(&stw, self.p_controller());
@@ -60,15 +60,15 @@ impl Trace {
     fn snapshot(&self, w: &mut Writer, own: &POwn<'_>) {
         let p = own.p();
         let mut gs = vec![goid::CONTROLLER];
-        let live = (0..self.cfg.emitters).filter(|&i| !self.exited[i].load(Ordering::SeqCst));
+        let live = (0..self.cfg.emitters).filter(|&i| !self.exited[i].get());
         gs.extend(live.map(|i| goid::EMITTER + i as u64));
         let here = start_pcs(0);
         for g in gs {
             let new_stack = self.stacks.put(&start_pcs(g));
             self.event_on_p(w, own, ev::EV_GO_CREATE, &[g, new_stack], Some(&here));
         }
-        let session = self.session.load(Ordering::SeqCst);
-        self.ps[p].session_seen.store(session, Ordering::SeqCst);
+        let session = self.session.load();
+        self.ps[p].session_seen.with_mut(|v| *v = session);
         self.event_on_p(w, own, ev::EV_PROC_START, &[p as u64], None);
         let seq = self.next_seq(0);
         self.event_on_p(w, own, ev::EV_GO_START, &[goid::CONTROLLER, seq], None);
@@ -113,7 +113,7 @@ impl Trace {
             if let Some(b) = self.with_p_buf(&stw_own(&stw, p), |slot| slot.take()) {
                 self.with_queues(|q| q.enqueue(b, &self.full_len));
             }
-            self.ps[p].has_buf.store(false, Ordering::SeqCst);
+            self.ps[p].has_buf.store(false);
         }
         self.global_has_buf.store(false, Ordering::SeqCst);
         let cpu_buf = self.cpu.with_log_buf(|slot| slot.take());
@@ -121,7 +121,7 @@ impl Trace {
             self.with_queues(|q| q.enqueue(b, &self.full_len));
         }
         self.set_enabled(false);
-        self.shutdown.store(true, Ordering::SeqCst);
+        self.shutdown.store(true);
         true
     }
 
@@ -129,7 +129,7 @@ impl Trace {
     fn cleanup(&self, _own: &POwn<'_>) {
         let _g = self.lock.lock();
         for (p, slot) in self.ps.iter().enumerate() {
-            let busy = slot.has_buf.load(Ordering::SeqCst);
+            let busy = slot.has_buf.load();
             sim::invariant!(!busy, "I10", "trace: non-empty trace buffer in proc (P {p} got a buffer after StopTrace flushed it)");
         }
         sim::invariant!(
@@ -151,8 +151,8 @@ impl Trace {
         );
         self.with_queues(|q| q.empty.clear());
         self.strings.drop_after_stop(self);
-        self.shutdown.store(false, Ordering::SeqCst);
+        self.shutdown.store(false);
         self.cpu.log_read.store(0, Ordering::SeqCst);
-        self.cleaned.store(true, Ordering::SeqCst);
+        self.cleaned.set(true);
     }
 }

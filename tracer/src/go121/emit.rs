@@ -23,12 +23,12 @@ pub struct Writer {
 }
 
 impl Trace {
-    /// Records that P `p` holds a buffer (read by `StopTrace`'s cleanup check). Release suffices:
-    /// that reader synchronises with this writer through the world lock (the P is released before
-    /// any stop-the-world), and a SeqCst store is an `xchg` on x86, a tenth of an event's cost
-    /// (benches/README.md). Shuttle treats every ordering as SeqCst: schedules are unchanged.
+    /// Records that P `p` holds a buffer (Go's `p.tracebuf != 0`, read by `StopTrace`'s last
+    /// check). A plain store, as in Go: a [`sim::cell::Racy`] cell, neither a scheduling point
+    /// nor a synchronisation (a SeqCst store here was an `xchg` on x86, a tenth of an event's
+    /// cost, benches/README.md).
     fn mark_has_buf(&self, p: usize) {
-        self.ps[p].has_buf.store(true, Ordering::Release);
+        self.ps[p].has_buf.store(true);
     }
 
     fn recheck(&self, w: &Writer) -> bool {
@@ -55,7 +55,7 @@ impl Trace {
         let b = slot.as_mut().expect("ensure_room leaves a buffer");
         let d = b.delta(ts);
         encode(&mut b.bytes, d, stack.map(|s| s.id));
-        let session = self.session.load(Ordering::SeqCst);
+        let session = self.session.load();
         w.ghost.events.push(GhostEvent {
             session,
             pid,
@@ -169,11 +169,11 @@ impl Trace {
     /// when it runs its goroutine (`acquirep`, `execute`). Caller holds P `p`.
     pub fn start_on_p(&self, w: &mut Writer, own: &POwn<'_>) {
         let p = own.p();
-        let session = self.session.load(Ordering::SeqCst);
-        if !self.enabled() || self.ps[p].session_seen.load(Ordering::SeqCst) == session {
+        let session = self.session.load();
+        if !self.enabled() || self.ps[p].session_seen.with(|v| *v) == session {
             return;
         }
-        self.ps[p].session_seen.store(session, Ordering::SeqCst);
+        self.ps[p].session_seen.with_mut(|v| *v = session);
         self.event_on_p(w, own, ev::EV_PROC_START, &[p as u64], None);
         if let Some(g) = w.gslot {
             let seq = self.next_seq(g);

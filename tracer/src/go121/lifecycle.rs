@@ -9,21 +9,20 @@ use crate::go121::emit::Writer;
 use crate::go121::state::{stw_own, POwn, Trace};
 use crate::go121::world::StwGuard;
 use crate::wire::ev;
-use sim::sync::atomic::Ordering;
 
 impl Trace {
     /// Follows the P's trace state after event `typ` was written on P `p` by its owner.
     pub(crate) fn track(&self, p: usize, typ: u8, args: &[u64]) {
         let slot = &self.ps[p];
         match typ {
-            ev::EV_PROC_START => slot.proc_on.store(true, Ordering::Relaxed),
-            ev::EV_PROC_STOP => slot.proc_on.store(false, Ordering::Relaxed),
-            ev::EV_GO_START => slot.running_g.store(args[0], Ordering::Relaxed),
+            ev::EV_PROC_START => slot.proc_on.with_mut(|v| *v = true),
+            ev::EV_PROC_STOP => slot.proc_on.with_mut(|v| *v = false),
+            ev::EV_GO_START => slot.running_g.with_mut(|v| *v = args[0]),
             ev::EV_GO_END
             | ev::EV_GO_BLOCK
             | ev::EV_GO_SCHED
             | ev::EV_GO_PREEMPT
-            | ev::EV_GO_SYS_BLOCK => slot.running_g.store(0, Ordering::Relaxed),
+            | ev::EV_GO_SYS_BLOCK => slot.running_g.with_mut(|v| *v = 0),
             _ => {}
         }
     }
@@ -32,8 +31,8 @@ impl Trace {
     /// P stopped and no goroutine running.
     pub(crate) fn reset_lifecycles(&self, _stw: &StwGuard<'_>) {
         for slot in &self.ps {
-            slot.running_g.store(0, Ordering::Relaxed);
-            slot.proc_on.store(false, Ordering::Relaxed);
+            slot.running_g.with_mut(|v| *v = 0);
+            slot.proc_on.with_mut(|v| *v = false);
         }
     }
 
@@ -43,10 +42,10 @@ impl Trace {
     pub fn goexit(&self, w: &mut Writer, own: &POwn<'_>) {
         let p = own.p();
         self.start_on_p(w, own);
-        if self.ps[p].running_g.load(Ordering::Relaxed) == w.goid {
+        if self.ps[p].running_g.with(|v| *v) == w.goid {
             self.event_on_p(w, own, ev::EV_GO_END, &[], None);
         }
-        if self.ps[p].proc_on.load(Ordering::Relaxed) {
+        if self.ps[p].proc_on.with(|v| *v) {
             self.event_on_p(w, own, ev::EV_PROC_STOP, &[], None);
         }
     }
@@ -57,12 +56,12 @@ impl Trace {
     pub(crate) fn preempt_all(&self, w: &mut Writer, stw: &StwGuard<'_>) {
         for p in (0..self.ps.len()).filter(|&p| p != self.p_controller()) {
             let own = stw_own(stw, p);
-            let g = self.ps[p].running_g.load(Ordering::Relaxed);
+            let g = self.ps[p].running_g.with(|v| *v);
             if g != 0 {
                 let pcs = crate::go121::control::start_pcs(g);
                 self.event_on_p(w, &own, ev::EV_GO_PREEMPT, &[], Some(&pcs));
             }
-            if self.ps[p].proc_on.load(Ordering::Relaxed) {
+            if self.ps[p].proc_on.with(|v| *v) {
                 self.event_on_p(w, &own, ev::EV_PROC_STOP, &[], None);
             }
         }

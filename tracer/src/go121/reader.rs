@@ -59,10 +59,10 @@ impl Trace {
         if self.cfg.variant == Variant::V1_5 {
             return true;
         }
-        let footer = self.footer_written_racy.load(Ordering::SeqCst);
-        let drain = !footer && !self.shutdown.load(Ordering::SeqCst);
+        let footer = self.footer_written_racy.load();
+        let drain = !footer && !self.shutdown.load();
         sim::invariant!(
-            !(drain && self.cleaned.load(Ordering::SeqCst)),
+            !(drain && self.cleaned.get()),
             "I11",
             "{} read shutdown=false stored by StopTrace's cleanup while footerWritten=false, and would drain a closed \
              profBuf: the unlocked guard of readTrace0 is stale",
@@ -93,11 +93,11 @@ impl Trace {
             return Read::Header;
         }
         let footer = self.with_queues(|q| q.footer_written);
-        if v.drain_inside_lock() && !footer && !self.shutdown.load(Ordering::SeqCst) {
+        if v.drain_inside_lock() && !footer && !self.shutdown.load() {
             self.read_cpu(w);
         }
         let (empty, footer) = self.with_queues(|q| (q.full.is_empty(), q.footer_written));
-        if empty && !self.shutdown.load(Ordering::SeqCst) {
+        if empty && !self.shutdown.load() {
             if v == Variant::V1_9 && !footer {
                 return self.footer(w, g);
             }
@@ -117,14 +117,14 @@ impl Trace {
             Some(lent)
         });
         if let Some(lent) = next {
-            self.full_len.fetch_sub(1, Ordering::SeqCst);
+            self.full_len.store(self.full_len.load() - 1);
             self.unlock0(g, false);
             return Read::Lent(lent);
         }
         if !self.with_queues(|q| q.footer_written) {
             return self.footer(w, g);
         }
-        if self.shutdown.load(Ordering::SeqCst) {
+        if self.shutdown.load() {
             self.unlock0(g, false);
             self.shutdown_sema.release();
             return Read::Nil;
@@ -137,7 +137,7 @@ impl Trace {
     /// The footer: frequency, then the stack table, in a buffer of P 0, queued on the FIFO.
     fn footer(&self, w: &mut Writer, g: MutexGuard<'_, ()>) -> Read {
         self.with_queues(|q| q.footer_written = true);
-        self.footer_written_racy.store(true, Ordering::SeqCst);
+        self.footer_written_racy.store(true);
         self.unlock0(g, false);
         let mut slot = Some(self.flush(w.goid, None, 0));
         self.ensure_room(w.goid, &mut slot, 0, enc::FREQUENCY_BYTES_MAX);
@@ -156,13 +156,13 @@ impl Trace {
     /// `trace.reader` so that exactly one waker readies it. Only ever called on a P (`own`).
     pub fn trace_reader(&self, _own: &POwn<'_>) -> Option<u64> {
         let r = self.reader.load(Ordering::SeqCst);
-        let work = self.full_len.load(Ordering::SeqCst) > 0 || self.shutdown.load(Ordering::SeqCst);
+        let work = self.full_len.load() > 0 || self.shutdown.load();
         if r == 0 || !work {
             return None;
         }
         let g = self.lock.lock();
         let r = self.reader.load(Ordering::SeqCst);
-        let work = !self.with_queues(|q| q.full.is_empty()) || self.shutdown.load(Ordering::SeqCst);
+        let work = !self.with_queues(|q| q.full.is_empty()) || self.shutdown.load();
         let got = r != 0
             && work
             && self

@@ -16,7 +16,7 @@ impl Trace {
     /// `findRunnable`'s "Try to schedule the trace reader", on the caller's P: readies the reader
     /// `traceReader` hands out (its `GoUnblock`, `traceGoUnpark(gp, 0)`). Returns it.
     pub fn find_runnable(&self, w: &mut Writer, own: &POwn<'_>) -> Option<u64> {
-        if !self.enabled() && !self.shutdown.load(Ordering::SeqCst) {
+        if !self.enabled() && !self.shutdown.load() {
             return None;
         }
         let g = self.trace_reader(own)?;
@@ -41,7 +41,7 @@ impl Trace {
     /// `runtime.Gosched()` by the goroutine running on P `own`: `GoSched`, `schedule()` (which
     /// polls the trace reader), and the goroutine runs again (`GoStart`).
     pub fn gosched(&self, w: &mut Writer, own: &POwn<'_>) {
-        if self.ps[own.p()].running_g.load(Ordering::Relaxed) != w.goid {
+        if self.ps[own.p()].running_g.with(|v| *v) != w.goid {
             return;
         }
         let pcs = start_pcs(w.goid);
@@ -64,7 +64,7 @@ impl Trace {
             return self.go_start(w, &own);
         }
         if self.find_runnable(w, &own) == Some(w.goid) {
-            self.late_wakeups.fetch_add(1, Ordering::SeqCst);
+            self.late_wakeups.add(1);
         }
         drop(held);
         self.parkers[(w.goid - goid::READER) as usize].park();

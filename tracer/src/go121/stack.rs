@@ -10,7 +10,7 @@ use crate::go121::state::Trace;
 use crate::variant::Variant;
 use crate::wire::enc::{self, Frame};
 use sim::cell::Shared;
-use sim::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use sim::sync::atomic::{AtomicUsize, Ordering};
 use sim::sync::Mutex;
 
 /// Frames per stack in the model.
@@ -38,7 +38,7 @@ pub struct StackTab {
     /// (two inserts without the lock, or an insert racing the reset, are a `data_race`).
     used: Shared<(usize, u64)>,
     /// `put`s in progress (ghost, for the quiescence check I13).
-    active: AtomicU64,
+    active: sim::ghost::Counter,
 }
 
 fn bucket(pcs: &[u64]) -> usize {
@@ -57,7 +57,7 @@ impl StackTab {
                 .map(|i| Shared::new(format!("traceStackTab node {}", i + 1), Node::default()))
                 .collect(),
             used: Shared::new("traceStackTab.used", (0, 0)),
-            active: AtomicU64::new(0),
+            active: sim::ghost::Counter::new(0),
         }
     }
 
@@ -85,9 +85,9 @@ impl StackTab {
             !pcs.is_empty() && pcs.len() <= DEPTH_MAX,
             "a model stack has 1..={DEPTH_MAX} frames"
         );
-        self.active.fetch_add(1, Ordering::SeqCst);
+        self.active.add(1);
         let id = self.find(pcs).unwrap_or_else(|| self.insert(pcs));
-        self.active.fetch_sub(1, Ordering::SeqCst);
+        self.active.sub(1);
         id
     }
 
@@ -121,7 +121,7 @@ impl StackTab {
     }
 
     fn quiesced(&self, t: &Trace, when: &str) {
-        let active = self.active.load(Ordering::SeqCst);
+        let active = self.active.get();
         sim::invariant!(
             !t.enabled() && active == 0,
             "I13",

@@ -3,11 +3,15 @@
 //! - `Locked(trace)` (a [`sim::cell::Locked::or_stw`] cell): the full FIFO, the free list, the
 //!   `reading` slot, header/footer flags — touching them asserts `trace.lock` is held by this
 //!   actor (or the world is stopped by it: `StopTrace` queues buffers without the lock);
-//! - STW-only: `enabled` and the session number are written only with the world stopped;
-//! - P-owned: each P's buffer is touched only by the actor holding that P (a [`POwn`] proof,
-//!   checked by the compiler) or under STW; a `Shared` cell, so the race detector checks it;
-//! - atomics: `reader`, `shutdown`, `cpuLogWrite`/`cpuLogRead`, the racy mirrors Go reads
-//!   without the lock (`fullHead`, `footerWritten`).
+//! - STW-only: `enabled` and the session number are written only with the world stopped, and
+//!   read racily by emitters before they take a P: [`Racy`] cells with that claim;
+//! - P-owned: each P's buffer and trace fields are touched only by the actor holding that P (a
+//!   [`POwn`] proof, checked by the compiler) or under STW; `Shared` cells, so the race detector
+//!   checks them; likewise each goroutine's `traceseq`;
+//! - atomics where Go has them: `reader`, `cpuLogWrite`/`cpuLogRead`; [`Racy`] cells for the
+//!   plain fields Go reads without the lock (`fullHead`, `footerWritten`, `shutdown`);
+//! - the tick counter and the checks' own counters are [`sim::ghost`] values: neither scheduling
+//!   points nor synchronisations, so observing does not change what is observed.
 
 use crate::go121::buf::TraceBuf;
 use crate::go121::cpu::Cpu;
@@ -16,8 +20,9 @@ use crate::go121::stack::StackTab;
 use crate::go121::strings::Strings;
 use crate::go121::world::{StwGuard, World};
 use crate::variant::Variant;
-use sim::cell::{Locked, Shared};
-use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use sim::cell::{Claim, Locked, Racy, Shared};
+use sim::ghost::{Counter, Flag, Ticks};
+use sim::sync::atomic::{AtomicBool, AtomicU64};
 use sim::sync::{Mutex, Parker, ReentrantMutex, Sema};
 use std::collections::VecDeque;
 use std::marker::PhantomData;
@@ -55,10 +60,10 @@ pub struct Queues {
 
 impl Queues {
     /// `traceFullQueue`: appends `b` to the full FIFO, remembering its hash for I4.
-    pub fn enqueue(&mut self, mut b: Box<TraceBuf>, full_len: &AtomicU64) {
+    pub fn enqueue(&mut self, mut b: Box<TraceBuf>, full_len: &Racy<u64>) {
         b.flushed_hash = b.hash();
         self.full.push_back(b);
-        full_len.fetch_add(1, Ordering::SeqCst);
+        full_len.store(full_len.load() + 1);
     }
 }
 
@@ -66,14 +71,14 @@ impl Queues {
 pub struct PSlot {
     pub buf: Shared<Option<Box<TraceBuf>>>,
     /// Mirror of `buf.is_some()` for `StopTrace`'s unlocked cleanup check.
-    pub has_buf: AtomicBool,
+    pub has_buf: Racy<bool>,
     /// The session whose ProcStart this P has emitted.
-    pub session_seen: AtomicU64,
+    pub session_seen: Shared<u64>,
     /// The goroutine whose slice is open on this P in the trace (`GoStart` written, no end event
     /// yet), 0 for none; and whether the P is started (`ProcStart` without `ProcStop`). Written
     /// only by the P's owner or under STW, like the buffer (see [`Trace::track`]).
-    pub running_g: AtomicU64,
-    pub proc_on: AtomicBool,
+    pub running_g: Shared<u64>,
+    pub proc_on: Shared<bool>,
 }
 
 /// A held P (Go's `acquirem` with the M's `p`): a shared hold on the world, owning P `p`.
@@ -120,14 +125,18 @@ pub fn stw_own<'a>(_stw: &'a StwGuard<'_>, p: usize) -> POwn<'a> {
 pub struct Trace {
     pub cfg: Config,
     pub world: World,
-    pub clock: AtomicU64,
+    /// The CPU's tick counter (`cputicks`): orders nothing, see [`sim::ghost::Ticks`].
+    pub clock: Ticks,
     pub lock: ReentrantMutex<()>,
     queues: Locked<Queues>,
-    pub full_len: AtomicU64,
-    pub footer_written_racy: AtomicBool,
-    pub enabled: AtomicBool,
-    pub shutdown: AtomicBool,
-    pub session: AtomicU64,
+    /// `trace.fullHead != 0` as `traceReader`'s optimistic check reads it, without the lock.
+    pub full_len: Racy<u64>,
+    /// `trace.footerWritten` as `readTrace0`'s unlocked drain guard reads it.
+    pub footer_written_racy: Racy<bool>,
+    pub enabled: Racy<bool>,
+    pub shutdown: Racy<bool>,
+    /// The session number (the model's, for ghost logs and each P's first `ProcStart`).
+    pub session: Racy<u64>,
     pub reader: AtomicU64,
     pub shutdown_sema: Sema,
     pub buf_lock: Mutex<Option<Box<TraceBuf>>>,
@@ -141,26 +150,34 @@ pub struct Trace {
     pub stacks: StackTab,
     pub cpu: Cpu,
     /// Per-goroutine `traceseq`, indexed by goroutine slot.
-    pub gseq: Vec<AtomicU64>,
+    pub gseq: Vec<Shared<u64>>,
     /// One park slot per reader goroutine (two per session: V1.6 runs a second reader).
     pub parkers: Vec<Parker>,
-    pub next_buf_id: AtomicU64,
+    pub next_buf_id: Counter,
     /// Bytes the reader has delivered (I14 compares it before and after StopTrace returns).
-    pub delivered: AtomicU64,
+    pub delivered: Counter,
     /// Chunks handed out by `ReadTrace`, in order (the readers' chunks merge by it).
-    pub chunks: AtomicU64,
+    pub chunks: Counter,
     /// The poller may stop (the controller finished every session).
-    pub done: AtomicBool,
+    pub done: Flag,
     /// The idle M that `wakep` starts to run `findRunnable` (the poller actor).
     pub idle_m: Parker,
     /// Ghost: readers readied by their own M's `findRunnable` right after parking, with the work
     /// the park callback's re-check would have seen (V1.7's window, hit and survived).
-    pub late_wakeups: AtomicU64,
+    pub late_wakeups: Counter,
     /// Emitter `i` returned (`goexit`): the next snapshot no longer lists it.
-    pub exited: Vec<AtomicBool>,
+    pub exited: Vec<Flag>,
     /// `StopTrace`'s cleanup ran for the current session (ghost, for the I11 claim).
-    pub cleaned: AtomicBool,
+    pub cleaned: Flag,
 }
+
+/// Why `trace.fullHead`, `footerWritten` and `shutdown` race benignly.
+const UNDER_LOCK: &str =
+    "written under trace.lock (or StopTrace's stop-the-world); read without it";
+/// Why a P's `tracebuf != nil` races benignly.
+const P_BUF: &str = "written by the P's holder or under stop-the-world; StopTrace's last check reads every P's under trace.lock, holding none";
+/// Why `trace.enabled` and the session race benignly.
+const UNDER_STW: &str = "written only under stop-the-world; emitters read it before taking a P";
 
 /// Goroutine ids of the model: the controller, emitters, readers per session.
 pub mod goid {
@@ -185,23 +202,35 @@ impl Trace {
         let ps = (0..nps)
             .map(|p| PSlot {
                 buf: Shared::new(format!("p[{p}].tracebuf"), None),
-                has_buf: AtomicBool::new(false),
-                session_seen: AtomicU64::new(0),
-                running_g: AtomicU64::new(0),
-                proc_on: AtomicBool::new(false),
+                has_buf: Racy::new(
+                    format!("p[{p}].tracebuf != nil"),
+                    false,
+                    Claim::WritesOrdered(P_BUF),
+                ),
+                session_seen: Shared::new(format!("p[{p}] session of its ProcStart"), 0),
+                running_g: Shared::new(format!("p[{p}] running goroutine"), 0),
+                proc_on: Shared::new(format!("p[{p}] started"), false),
             })
             .collect();
         let gslots = 1 + cfg.emitters + 2 * cfg.sessions;
         Self {
             world: World::new(),
-            clock: AtomicU64::new(0),
+            clock: Ticks::new(),
             lock: ReentrantMutex::ranked(&locks::TRACE, ()),
             queues: Locked::or_stw("trace (full, empty, reading, flags)", Queues::default()),
-            full_len: AtomicU64::new(0),
-            footer_written_racy: AtomicBool::new(false),
-            enabled: AtomicBool::new(false),
-            shutdown: AtomicBool::new(false),
-            session: AtomicU64::new(0),
+            full_len: Racy::new(
+                "trace.fullHead (traceReader's optimistic check)",
+                0,
+                Claim::WritesOrdered(UNDER_LOCK),
+            ),
+            footer_written_racy: Racy::new(
+                "trace.footerWritten (readTrace0's drain guard)",
+                false,
+                Claim::WritesOrdered(UNDER_LOCK),
+            ),
+            enabled: Racy::new("trace.enabled", false, Claim::WritesOrdered(UNDER_STW)),
+            shutdown: Racy::new("trace.shutdown", false, Claim::WritesOrdered(UNDER_LOCK)),
+            session: Racy::new("the trace session", 0, Claim::Monotonic(UNDER_STW)),
             reader: AtomicU64::new(0),
             shutdown_sema: Sema::new("trace.shutdownSema", 0),
             buf_lock: Mutex::ranked(&locks::TRACE_BUF, None),
@@ -212,18 +241,20 @@ impl Trace {
             strings: Strings::new(),
             stacks: StackTab::new(cfg.stack_slots),
             cpu: Cpu::new(cfg.sessions, cfg.profbuf_slots),
-            gseq: (0..gslots).map(|_| AtomicU64::new(0)).collect(),
+            gseq: (0..gslots)
+                .map(|g| Shared::new(format!("g[{g}].traceseq"), 0))
+                .collect(),
             parkers: (0..2 * cfg.sessions)
                 .map(|_| Parker::new("the trace reader"))
                 .collect(),
-            next_buf_id: AtomicU64::new(1),
-            delivered: AtomicU64::new(0),
-            chunks: AtomicU64::new(0),
-            done: AtomicBool::new(false),
+            next_buf_id: Counter::new(1),
+            delivered: Counter::new(0),
+            chunks: Counter::new(0),
+            done: Flag::new(false),
             idle_m: Parker::new("an idle M (stopm, until wakep)"),
-            late_wakeups: AtomicU64::new(0),
-            exited: (0..cfg.emitters).map(|_| AtomicBool::new(false)).collect(),
-            cleaned: AtomicBool::new(false),
+            late_wakeups: Counter::new(0),
+            exited: (0..cfg.emitters).map(|_| Flag::new(false)).collect(),
+            cleaned: Flag::new(false),
             cfg,
         }
     }
@@ -252,7 +283,7 @@ impl Trace {
 
     /// The trace clock (`traceClockNow`): a global logical clock, strictly increasing.
     pub fn tick(&self) -> u64 {
-        self.clock.fetch_add(1, Ordering::SeqCst) + 1
+        self.clock.now()
     }
 
     /// The `Locked(trace)` state: asserts `trace.lock` is held by this actor, or the world is
@@ -311,21 +342,24 @@ impl Trace {
             "I11",
             "trace.enabled written outside a stop-the-world"
         );
-        self.enabled.store(on, Ordering::SeqCst);
+        self.enabled.store(on);
     }
 
     /// Reads `enabled` (racy by design: emitters re-check it after taking their P).
     pub fn enabled(&self) -> bool {
-        self.enabled.load(Ordering::SeqCst)
+        self.enabled.load()
     }
 
     /// The next `traceseq` of goroutine slot `g` (`gp.traceseq++`).
     pub fn next_seq(&self, g: usize) -> u64 {
-        self.gseq[g].fetch_add(1, Ordering::SeqCst) + 1
+        self.gseq[g].with_mut(|s| {
+            *s += 1;
+            *s
+        })
     }
 
     /// A fresh ghost buffer id.
     pub fn buf_id(&self) -> u64 {
-        self.next_buf_id.fetch_add(1, Ordering::SeqCst)
+        self.next_buf_id.add(1)
     }
 }
