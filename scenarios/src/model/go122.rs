@@ -99,7 +99,7 @@ impl Knobs2 {
             0
         } as usize;
         let profbuf_slots = sw.range("profbuf_slots", 2..=4) as usize;
-        let stacks = crate::knobs::stacks(sw);
+        let stacks = super::stacks(sw);
         let pause = sw.range("pause", 4..=12) as usize;
         Self {
             ms,
@@ -174,7 +174,7 @@ pub fn run(s: Scenario2, variant: Variant) {
         ghost.merge(h.join());
     }
     let parts: Vec<&[u8]> = sessions.iter().map(|s| s.bytes.as_slice()).collect();
-    let artifact = parts.join(crate::body::SESSION_SEPARATOR);
+    let artifact = parts.join(crate::artifact::SESSION_SEPARATOR);
     swarm::record_output(sim::runner::fnv1a(artifact.iter().copied()));
     swarm::record_artifact(artifact);
     validate::validate(&sessions, &ghost);
