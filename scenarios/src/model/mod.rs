@@ -1,8 +1,10 @@
 //! The one place that matches on the model: which scenarios and variants belong to go1.21 and
-//! which to go1.22, and the dispatch to each model's knobs and body ([`go121`], [`go122`]).
+//! which to go1.22, and the dispatch to each model's knobs and body ([`go121`], [`go122`]) and
+//! to each model's trace-file reader ([`dump`]).
 //! Everything else (the CLI, the stress runner, hunt, the corpus, shrink, explain) runs an
 //! execution through [`Scenario`], [`run_config`] and [`body`] and names no model.
 
+pub mod dump;
 pub mod go121;
 pub mod go122;
 
