@@ -3,7 +3,9 @@
 //! files.
 
 use crate::args::usage;
+use sim::swarm;
 use sim::ExecResult;
+use std::borrow::Borrow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -11,7 +13,15 @@ use std::process::ExitCode;
 /// file; later sessions follow it in the artifact after a `\n--session--\n` separator.
 pub const SESSION_SEPARATOR: &[u8] = b"\n--session--\n";
 
-/// The sessions of an artifact (the inverse of the join in [`crate::model`]'s bodies).
+/// Records an execution's sessions as its artifact (joined with [`SESSION_SEPARATOR`]) and
+/// their hash as its output (what determinism checks compare).
+pub fn record<S: Borrow<[u8]>>(sessions: &[S]) {
+    let artifact = sessions.join(SESSION_SEPARATOR);
+    swarm::record_output(sim::runner::fnv1a(artifact.iter().copied()));
+    swarm::record_artifact(artifact);
+}
+
+/// The sessions of an artifact (the inverse of [`record`]).
 pub fn sessions(artifact: &[u8]) -> Vec<&[u8]> {
     let sep = SESSION_SEPARATOR;
     let mut parts = Vec::new();

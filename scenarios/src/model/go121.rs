@@ -4,9 +4,9 @@
 //! execution, spawns the actors of §G.2, runs the controller on the main thread, joins
 //! everything and validates each session).
 
-use crate::artifact::SESSION_SEPARATOR;
+use crate::artifact;
 use crate::Scenario;
-use sim::swarm::{self, Swarm};
+use sim::swarm::Swarm;
 use sim::sync::Arc;
 use sim::thread::{spawn, JoinHandle};
 use tracer::go121::actors::{self, EmitterPlan};
@@ -140,9 +140,7 @@ pub fn run_with(scenario: Scenario, variant: Variant, inspect: impl FnOnce(&Trac
     for h in workers {
         ghost.merge(h.join());
     }
-    let artifact = traces.join(SESSION_SEPARATOR);
-    swarm::record_output(sim::runner::fnv1a(artifact.iter().copied()));
-    swarm::record_artifact(artifact);
+    artifact::record(&traces);
     validate(&t, &traces, &ghost);
     pressure(&t);
     inspect(&t);
