@@ -293,7 +293,7 @@ fn spawn_emitters(
         .collect()
 }
 
-/// A whole session, wired as `scenarios/src/body.rs` wires a simulated one but on OS threads:
+/// A whole session, wired as `scenarios/src/model/go121.rs` wires a simulated one but on OS threads:
 /// `StartTrace`, the reader goroutine (with its `GoCreate`), the poller, `emitters` emitter
 /// actors writing `events` events each, then `StopTrace` once they finished, so that every
 /// event is written while tracing is on.

@@ -1,7 +1,7 @@
 //! What `tracesim replay` adds for a person: `--explain` (the interleaving in columns, of the
 //! shrunk schedule when one was saved beside the file) and `--timeline PATH`.
 
-use crate::cli::usage;
+use crate::args::usage;
 use crate::shrinking::shrunk_path;
 use sim::record;
 use sim::ExecResult;

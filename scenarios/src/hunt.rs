@@ -1,23 +1,10 @@
 //! Hunting a bug: executions to the first failure of a variant, over several base seeds. This
 //! is the measure of what exploration buys (the table in STRESS.md).
 
+use crate::model::{self, home};
 use crate::{body, run_config, Scenario};
 use sim::{Failure, SchedulerSpec};
 use tracer::Variant;
-
-/// The scenario where each variant's bug shows (the one Go's stress set would need).
-pub fn home(v: Variant) -> Scenario {
-    use crate::go122::Scenario2;
-    use tracer::go122::Variant as V2;
-    match v {
-        Variant::V2(V2::V2_3 | V2::V2_5 | V2::V2_9) => Scenario::Go122(Scenario2::CpuProfile),
-        Variant::V2(V2::V2_7 | V2::V2_8) => Scenario::Go122(Scenario2::AdvancePressure),
-        Variant::V2(_) => Scenario::Go122(Scenario2::Stress),
-        Variant::V1_2 | Variant::V1_4 | Variant::V1_5 | Variant::V1_6 => Scenario::TraceCpuProfile,
-        Variant::V1_3 | Variant::V1_11 => Scenario::TraceStressStartStop,
-        _ => Scenario::TraceStress,
-    }
-}
 
 /// The result of one hunt: per base seed, the 1-based number of executions to the first
 /// failure (`None`: not found within the budget), and the first failure seen.
@@ -65,7 +52,7 @@ pub fn hunt(
 #[derive(clap::Args, Debug)]
 pub struct HuntArgs {
     /// Variants to hunt (default: every bug variant).
-    #[arg(long = "variant", value_parser = crate::cli::parse_variant)]
+    #[arg(long = "variant", value_parser = crate::args::parse_variant)]
     pub variants: Vec<Variant>,
     /// Schedulers to compare (default: random, pct:1, pct:2, pct:3).
     #[arg(long = "scheduler", value_parser = SchedulerSpec::parse)]
@@ -114,7 +101,7 @@ fn native_cell(scenario: Scenario, variant: Variant, wall: std::time::Duration) 
 /// Runs the hunt and prints a markdown table; exit 0.
 pub fn cmd_hunt(args: HuntArgs) -> std::process::ExitCode {
     let variants = if args.variants.is_empty() {
-        Variant::ALL[2..].to_vec()
+        model::bug_variants()
     } else {
         args.variants
     };

@@ -1,27 +1,41 @@
-//! Scenarios mirroring Go's tracer stress tests (§C.1) at model scale, the registry the
-//! `tracesim` CLI and the tests share, and the run configurations they use.
+//! Scenarios mirroring Go's tracer stress tests (§C.1, §C.2) at model scale, for both tracer
+//! models, the registry the `tracesim` CLI and the tests share, and the run configurations they
+//! use.
 //!
-//! Module map: [`knobs`] (swarm knobs drawn from the seed), [`body`] (one execution),
-//! [`cli`] (the `tracesim` command line), [`stress`] (`tracesim stress`, with [`shard`] (the
-//! seed space split over machines and jobs), [`board`] (failures and status while it runs),
-//! [`status`] (Go stress's status line), [`save`] (failure files), [`summary`], [`stress_args`]
-//! (its flags), [`keep`] (at most K saved failures per signature), [`crashseed`] (the seed a
-//! killed run was running)), [`shrinking`] and [`shrink_cmd`] (`tracesim shrink`), [`explain`],
-//! [`explain_fold`] and [`explain_cmd`] (`replay --explain`), [`timeline`] and [`timeline_html`]
-//! (`--timeline`, and every saved failure's timeline), and [`corpus`] (the regression corpus).
+//! Module map (arrows point down the list; nothing imports [`cli`]):
+//! - [`cli`]: the `tracesim` command definitions and their dispatch, nothing else. Each command
+//!   lives in its own module: [`run_cmd`] (`run`), [`replay_cmd`] (`replay`, with
+//!   [`explain_cmd`] for `--explain`/`--timeline`), [`info_cmd`] (`list`, `dump`), [`stress`]
+//!   (`stress`, flags in [`stress_args`]), [`hunt`] (`hunt`), [`shrink_cmd`] (`shrink`).
+//! - [`args`]: what the commands share to read their arguments (usage errors, variant,
+//!   scenario and rank-mode parsing); [`artifact`]: an execution's trace artifact (sessions or
+//!   generations joined, split, written to files).
+//! - The stress runner's parts: [`shard`] (the seed space split over machines and jobs),
+//!   [`board`] (failures and status while it runs), [`status`] (Go stress's status line and
+//!   durations), [`save`] (failure files), [`summary`], [`keep`] (at most K saved failures per
+//!   signature), [`crashseed`] (the seed a killed run was running); [`corpus`] (the regression
+//!   corpus).
+//! - [`shrinking`] (schedule shrinking), [`explain`] and [`explain_fold`] (the interleaving in
+//!   columns), [`timeline`] and [`timeline_html`] (every saved failure's timeline).
+//! - [`model`]: the one place that matches on the model; [`model::go121`] and
+//!   [`model::go122`] hold each model's knobs and execution body. Everything above runs an
+//!   execution through [`Scenario`], [`run_config`] and [`body`].
 
+pub mod args;
+pub mod artifact;
 pub mod board;
-pub mod body;
 pub mod cli;
 pub mod corpus;
 pub mod crashseed;
 pub mod explain;
 pub mod explain_cmd;
 pub mod explain_fold;
-pub mod go122;
 pub mod hunt;
+pub mod info_cmd;
 pub mod keep;
-pub mod knobs;
+pub mod model;
+pub mod replay_cmd;
+pub mod run_cmd;
 pub mod save;
 pub mod shard;
 pub mod shrink_cmd;
@@ -33,141 +47,4 @@ pub mod summary;
 pub mod timeline;
 pub mod timeline_html;
 
-use sim::{RunConfig, SchedulerSpec};
-use tracer::Variant;
-
-/// The scenarios: the go1.21 model's three, after `TestTraceStress`,
-/// `TestTraceStressStartStop` and `TestTraceCPUProfile`, and the go1.22 model's
-/// ([`go122::Scenario2`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Scenario {
-    TraceStress,
-    TraceStressStartStop,
-    TraceCpuProfile,
-    Go122(go122::Scenario2),
-}
-
-impl Scenario {
-    /// Every scenario.
-    pub const ALL: [Scenario; 3] = [
-        Self::TraceStress,
-        Self::TraceStressStartStop,
-        Self::TraceCpuProfile,
-    ];
-
-    /// The go1.22 scenarios.
-    pub const GO122: [Scenario; 4] = [
-        Self::Go122(go122::Scenario2::Stress),
-        Self::Go122(go122::Scenario2::StressStartStop),
-        Self::Go122(go122::Scenario2::CpuProfile),
-        Self::Go122(go122::Scenario2::AdvancePressure),
-    ];
-
-    /// The scenarios of `model` (`go1.21`, `go1.22` or `both`).
-    pub fn of_model(model: &str) -> Option<Vec<Scenario>> {
-        match model {
-            "go1.21" => Some(Self::ALL.to_vec()),
-            "go1.22" => Some(Self::GO122.to_vec()),
-            "both" => Some(Self::ALL.into_iter().chain(Self::GO122).collect()),
-            _ => None,
-        }
-    }
-
-    /// The go1.22 scenario, if this is one.
-    pub fn go122(self) -> Option<go122::Scenario2> {
-        match self {
-            Self::Go122(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    /// Whether `variant` is a variant of this scenario's model (`v1.0`, the default, stands
-    /// for `v2.0` on a go1.22 scenario).
-    pub fn accepts(self, variant: Variant) -> bool {
-        self.go122().is_some() == variant.go122().is_some() || variant == Variant::V1_0
-    }
-
-    /// The variant an execution runs: the go1.22 baseline for the default on go1.22.
-    pub fn resolve(self, variant: Variant) -> Variant {
-        match (self.go122(), variant) {
-            (Some(_), Variant::V1_0) => Variant::V2(tracer::go122::Variant::V2_0),
-            _ => variant,
-        }
-    }
-
-    /// The name on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Go122(s) => s.name(),
-            Self::TraceStress => "trace_stress",
-            Self::TraceStressStartStop => "trace_stress_start_stop",
-            Self::TraceCpuProfile => "trace_cpu_profile",
-        }
-    }
-
-    /// Parses [`Scenario::name`].
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .chain(Self::GO122)
-            .find(|s| s.name() == name)
-    }
-
-    /// One line: what the scenario models.
-    pub fn description(self) -> &'static str {
-        match self {
-            Self::Go122(s) => s.description(),
-            Self::TraceStress => "TestTraceStress: emitters with stacks and strings, a P-less emitter, one session",
-            Self::TraceStressStartStop => "TestTraceStressStartStop: three start/stop cycles racing live emitters and the reader's shutdown",
-            Self::TraceCpuProfile => "TestTraceCPUProfile: CPU samples drained through the reader path",
-        }
-    }
-
-    /// PCT's estimate of this scenario's execution length in steps (measured, see STRESS.md).
-    pub fn pct_steps(self) -> u64 {
-        match self {
-            Self::Go122(s) => s.pct_steps(),
-            Self::TraceStress => 400,
-            Self::TraceStressStartStop => 1200,
-            Self::TraceCpuProfile => 400,
-        }
-    }
-}
-
-/// The run configuration of `scenario` under `variant`: its PCT estimate and a replay line
-/// for the `tracesim` CLI.
-pub fn run_config(
-    scenario: Scenario,
-    variant: Variant,
-    base_seed: u64,
-    executions: u64,
-    scheduler: SchedulerSpec,
-) -> RunConfig {
-    RunConfig {
-        base_seed,
-        executions,
-        scheduler,
-        pct_steps: scenario.pct_steps(),
-        max_steps: 50_000,
-        replay_template: format!(
-            "cargo run --release -p scenarios -- replay {{seed}} --scenario {} --variant {} --scheduler {{scheduler}}",
-            scenario.name(),
-            scenario.resolve(variant).name()
-        ),
-        ..RunConfig::default()
-    }
-}
-
-/// The body of every execution of `scenario` under `variant`.
-pub fn body(scenario: Scenario, variant: Variant) -> impl Fn() + Send + Sync + 'static {
-    let variant = scenario.resolve(variant);
-    move || match (scenario.go122(), variant.go122()) {
-        (Some(s), Some(v)) => go122::run(s, v),
-        (None, None) => body::run(scenario, variant),
-        _ => panic!(
-            "variant {} is not a variant of scenario {}'s model",
-            variant.name(),
-            scenario.name()
-        ),
-    }
-}
+pub use model::{body, run_config, Scenario};

@@ -147,7 +147,7 @@ pub fn save(
     let trace = match res.artifact.as_deref() {
         Some(bytes) => {
             let path = with_ext(&stem, "trace");
-            crate::cli::write_trace(&path, bytes)?;
+            crate::artifact::write_trace(&path, bytes)?;
             Some(path)
         }
         None => None,
@@ -160,4 +160,23 @@ pub fn save(
         trace,
         replay,
     })
+}
+
+/// Reads a failure file back (the inverse of [`save`]): the failure, its scenario and
+/// variant, or why the file is not one.
+pub(crate) fn load_failure(path: &str) -> Result<(Failure, Scenario, Variant), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{path} is not a failure file: {e}"))?;
+    let f: Failure = serde_json::from_value(v["failure"].clone())
+        .map_err(|e| format!("{path}: bad \"failure\": {e}"))?;
+    let sc = v["scenario"]
+        .as_str()
+        .and_then(Scenario::parse)
+        .ok_or_else(|| format!("{path}: missing or unknown \"scenario\""))?;
+    let var = v["variant"]
+        .as_str()
+        .and_then(Variant::parse)
+        .ok_or_else(|| format!("{path}: missing or unknown \"variant\""))?;
+    Ok((f, sc, var))
 }

@@ -1,6 +1,7 @@
 //! The `tracesim shrink` subcommand: its flags and its run.
 
-use crate::cli::{load_failure, usage};
+use crate::args::usage;
+use crate::save::load_failure;
 use crate::shrinking::{report, shrink_failure, write_shrunk};
 use sim::native::NATIVE_SCHEDULER;
 use sim::shrink::Budget;

@@ -230,11 +230,11 @@ fn header(o: &Options) -> String {
 /// Runs the campaign; exit code 1 if any execution failed, 0 if none, 2 for a usage error.
 pub fn run(o: &Options) -> ExitCode {
     if let Err(e) = crate::save::create_dir(&o.out) {
-        return crate::cli::usage(&e);
+        return crate::args::usage(&e);
     }
     if let Some(path) = &o.corpus {
         if let Err(e) = corpus::load(path, true) {
-            return crate::cli::usage(&format!("{e} (left untouched)"));
+            return crate::args::usage(&format!("{e} (left untouched)"));
         }
     }
     let stop = install_sigint();

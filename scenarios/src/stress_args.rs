@@ -1,7 +1,7 @@
 //! The flags of `tracesim stress` and their validation into a [`crate::stress::Options`]: bad
 //! combinations are usage errors (exit 2), reported before anything runs.
 
-use crate::cli::{parse_variant, scenario, usage};
+use crate::args::{parse_scenario, parse_variant, usage};
 use crate::shard::Shard;
 use crate::status::parse_go_duration;
 use crate::stress::Options;
@@ -79,7 +79,7 @@ fn named(a: &StressArgs) -> Result<Vec<Scenario>, ExitCode> {
             "stress: name at least one scenario, or --all / --model (see `tracesim list`)",
         )),
         (_, true, m) => model(m.as_deref().unwrap_or("go1.21")),
-        (false, false, _) => a.scenarios.iter().map(|n| scenario(n)).collect(),
+        (false, false, _) => a.scenarios.iter().map(|n| parse_scenario(n)).collect(),
     }
 }
 
@@ -141,5 +141,13 @@ impl StressArgs {
             native,
             keep: self.keep,
         })
+    }
+}
+
+/// Runs `tracesim stress` (see [`crate::stress::run`]); a usage error (exit 2) for bad flags.
+pub fn cmd_stress(a: StressArgs) -> ExitCode {
+    match a.options() {
+        Ok(o) => crate::stress::run(&o),
+        Err(code) => code,
     }
 }

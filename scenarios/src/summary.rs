@@ -153,7 +153,7 @@ pub fn finish(o: &Options, b: &mut Board, interrupted: bool, hung: u64) -> ExitC
     print_signatures(b);
     print_hints(o, b, interrupted, hung);
     if let Err(e) = save_regressions(o, b) {
-        return crate::cli::usage(&e);
+        return crate::args::usage(&e);
     }
     ExitCode::from(u8::from(b.failures > 0))
 }

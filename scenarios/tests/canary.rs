@@ -5,7 +5,8 @@
 //! ≥3× the worst executions-to-first-failure measured over these base seeds.
 
 use crate::util::run;
-use scenarios::hunt::{home, hunt};
+use scenarios::hunt::hunt;
+use scenarios::model::home;
 use scenarios::Scenario;
 use sim::{Failure, FailureKind, SchedulerSpec};
 use tracer::Variant;
@@ -117,7 +118,7 @@ fn v1_7_without_the_re_check_the_parking_m_s_own_poll_readies_the_reader() {
         let cfg = scenarios::run_config(s, Variant::V1_7, 7, 600, SchedulerSpec::Mix);
         let l = late.clone();
         let report = sim::run(&cfg, move || {
-            scenarios::body::run_with(s, Variant::V1_7, |t| {
+            scenarios::model::go121::run_with(s, Variant::V1_7, |t| {
                 l.fetch_add(t.late_wakeups.get(), Ordering::SeqCst);
             })
         });

@@ -4,7 +4,8 @@
 //! Chrome trace-event format requires; the HTML page draws every thread in a headless chromium.
 
 use scenarios::explain::{record_failure, render, WIDTH};
-use scenarios::hunt::{home, hunt};
+use scenarios::hunt::hunt;
+use scenarios::model::home;
 use scenarios::shrinking::{shape_row, shrink_failure};
 use scenarios::timeline;
 use sim::shrink::{Budget, Shrunk};

@@ -1,7 +1,7 @@
 //! The go1.22 model: V2.0 baselines (random and PCT) and one canary per variant of §G.7, each
 //! failing for its predicted reason.
 
-use scenarios::go122::{run, Scenario2};
+use scenarios::model::go122::{run, Scenario2};
 use sim::{Failure, FailureKind, RankAction, RankMode, RunConfig, RunReport, SchedulerSpec};
 use tracer::go122::Variant;
 
@@ -281,7 +281,7 @@ fn rendered(s: Scenario2, seed: u64) -> String {
     assert!(res.failure.is_none(), "{}", res.failure.unwrap());
     let all = res.artifact.expect("the scenario keeps its trace");
     let mut out = String::new();
-    for (i, session) in scenarios::body::sessions(&all).into_iter().enumerate() {
+    for (i, session) in scenarios::artifact::sessions(&all).into_iter().enumerate() {
         let verdict = tracer::go122::wire::read_and_validate(session, true);
         assert!(verdict.error.is_none(), "{:?}", verdict.error);
         out += &format!("== session {}\n{}", i + 1, verdict.text);

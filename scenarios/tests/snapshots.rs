@@ -22,7 +22,7 @@ fn trace_of(s: Scenario, seed: u64) -> Vec<u8> {
 
 fn render(bytes: &[u8]) -> String {
     let mut out = String::new();
-    for (i, session) in scenarios::body::sessions(bytes).into_iter().enumerate() {
+    for (i, session) in scenarios::artifact::sessions(bytes).into_iter().enumerate() {
         out += &format!("== session {}\n", i + 1);
         out += &wire::dump::raw_text(&wire::decode(session).expect("the trace decodes"));
     }
@@ -52,7 +52,7 @@ fn decoded_traces_of_each_scenario_for_two_seeds() {
 #[test]
 fn validator_report_on_a_corrupted_trace() {
     let all = trace_of(Scenario::TraceStress, 1);
-    let mut bytes = scenarios::body::sessions(&all)[0].to_vec();
+    let mut bytes = scenarios::artifact::sessions(&all)[0].to_vec();
     let stack = bytes
         .iter()
         .rposition(|&b| b & 0x3f == wire::ev::EV_STACK && b >> 6 == 3)

@@ -1,32 +1,88 @@
-//! One execution of a scenario: builds the tracer inside the execution, spawns the actors of
-//! §G.2, runs the controller on the main thread, joins everything and validates each session.
+//! The go1.21 scenarios, after Go 1.21's `runtime/trace` stress tests (§C.1): their knobs, drawn
+//! from the seed within documented ranges (the table in STRESS.md) and printed with the seed as
+//! one block, and the body of one execution of the go1.21 model (builds the tracer inside the
+//! execution, spawns the actors of §G.2, runs the controller on the main thread, joins
+//! everything and validates each session).
 
-use crate::knobs::Knobs;
+use crate::artifact;
 use crate::Scenario;
-use sim::swarm::{self, Swarm};
+use sim::swarm::Swarm;
 use sim::sync::Arc;
 use sim::thread::{spawn, JoinHandle};
 use tracer::go121::actors::{self, EmitterPlan};
 use tracer::go121::ghost::Ghost;
 use tracer::go121::validate::validate;
-use tracer::go121::Trace;
+use tracer::go121::{Config, Trace};
 use tracer::Variant;
 
-/// Concatenates a session list into one artifact: the first session's trace, as a Go trace
-/// file; later sessions follow it in the artifact after a `\n--session--\n` separator.
-pub const SESSION_SEPARATOR: &[u8] = b"\n--session--\n";
+/// Everything one execution of a scenario is made of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Knobs {
+    pub emitters: usize,
+    pub events: usize,
+    pub buf_bytes: usize,
+    pub sessions: usize,
+    pub samples: usize,
+    pub profbuf_slots: usize,
+    pub pless_events: usize,
+    pub stacks: Vec<Vec<u64>>,
+    pub pause: usize,
+}
 
-/// The sessions of an artifact (the inverse of the join in [`run`]).
-pub fn sessions(artifact: &[u8]) -> Vec<&[u8]> {
-    let sep = SESSION_SEPARATOR;
-    let mut parts = Vec::new();
-    let mut rest = artifact;
-    while let Some(i) = rest.windows(sep.len()).position(|w| w == sep) {
-        parts.push(&rest[..i]);
-        rest = &rest[i + sep.len()..];
+impl Knobs {
+    /// Draws the knobs of `scenario` (ranges per scenario; see STRESS.md).
+    pub fn draw(scenario: Scenario, sw: &mut Swarm) -> Self {
+        let cpu = scenario == Scenario::TraceCpuProfile;
+        let start_stop = scenario == Scenario::TraceStressStartStop;
+        let emitters = sw.range("emitters", 2..=3) as usize;
+        let events = if start_stop {
+            sw.range("events", 4..=8)
+        } else {
+            sw.range("events", 3..=6)
+        } as usize;
+        let buf_bytes = sw.range("buf_bytes", 80..=128) as usize;
+        let sessions = if start_stop {
+            sw.range("sessions", 3..=3)
+        } else {
+            sw.fixed("sessions", 1)
+        } as usize;
+        let samples = if cpu {
+            sw.range("samples", 1..=3)
+        } else {
+            sw.fixed("samples", 0)
+        } as usize;
+        let profbuf_slots = sw.range("profbuf_slots", 2..=4) as usize;
+        let pless_events = if sw.chance("pless", 0.5) {
+            sw.range("pless_events", 1..=3) as usize
+        } else {
+            0
+        };
+        let stacks = super::stacks(sw);
+        let pause = sw.range("pause", 2..=6) as usize;
+        Self {
+            emitters,
+            events,
+            buf_bytes,
+            sessions,
+            samples,
+            profbuf_slots,
+            pless_events,
+            stacks,
+            pause,
+        }
     }
-    parts.push(rest);
-    parts
+
+    /// The tracer configuration these knobs give, with `variant`.
+    pub fn config(&self, variant: Variant) -> Config {
+        Config {
+            emitters: self.emitters,
+            buf_bytes: self.buf_bytes,
+            sessions: self.sessions,
+            profbuf_slots: self.profbuf_slots,
+            stack_slots: 16 + self.emitters + self.sessions,
+            variant,
+        }
+    }
 }
 
 fn spawn_workers(t: &Arc<Trace>, k: &Knobs) -> Vec<JoinHandle<Ghost>> {
@@ -84,9 +140,7 @@ pub fn run_with(scenario: Scenario, variant: Variant, inspect: impl FnOnce(&Trac
     for h in workers {
         ghost.merge(h.join());
     }
-    let artifact = traces.join(SESSION_SEPARATOR);
-    swarm::record_output(sim::runner::fnv1a(artifact.iter().copied()));
-    swarm::record_artifact(artifact);
+    artifact::record(&traces);
     validate(&t, &traces, &ghost);
     pressure(&t);
     inspect(&t);

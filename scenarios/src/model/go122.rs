@@ -1,7 +1,7 @@
 //! The go1.22 scenarios, after Go 1.22's `internal/trace/v2` test programs (§C.2): knobs drawn
 //! from the seed (printed as one block) and the body of one execution of the go1.22 model.
 
-use sim::swarm::{self, Swarm};
+use sim::swarm::Swarm;
 use sim::sync::Arc;
 use sim::thread::{spawn, JoinHandle};
 use tracer::go122::ghost::Ghost;
@@ -99,7 +99,7 @@ impl Knobs2 {
             0
         } as usize;
         let profbuf_slots = sw.range("profbuf_slots", 2..=4) as usize;
-        let stacks = crate::knobs::stacks(sw);
+        let stacks = super::stacks(sw);
         let pause = sw.range("pause", 4..=12) as usize;
         Self {
             ms,
@@ -174,9 +174,7 @@ pub fn run(s: Scenario2, variant: Variant) {
         ghost.merge(h.join());
     }
     let parts: Vec<&[u8]> = sessions.iter().map(|s| s.bytes.as_slice()).collect();
-    let artifact = parts.join(crate::body::SESSION_SEPARATOR);
-    swarm::record_output(sim::runner::fnv1a(artifact.iter().copied()));
-    swarm::record_artifact(artifact);
+    crate::artifact::record(&parts);
     validate::validate(&sessions, &ghost);
     pressure(&t);
 }
