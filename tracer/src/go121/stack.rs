@@ -65,7 +65,11 @@ impl StackTab {
         self.nodes[i - 1].with(|n| *n)
     }
 
-    /// The lock-free `find`: one atomic load per node visited.
+    /// The lock-free `find`. Its one scheduling point is the load of the chain's head, which
+    /// `insert` publishes atomically (`atomicstorep`); the nodes behind it are immutable once
+    /// published (the link is set before the publish), so a switch inside the walk could not
+    /// change what it reads. A write to a node while a walk reads it (a `dump` before writers
+    /// quiesced, V1.9) is still a `data_race` on the node's cell, switch or not.
     fn find(&self, pcs: &[u64]) -> Option<u64> {
         let mut i = self.heads[bucket(pcs)].load(Ordering::SeqCst);
         while i != 0 {
@@ -74,7 +78,6 @@ impl StackTab {
                 return Some(n.id);
             }
             i = n.next;
-            sim::thread::sched_point();
         }
         None
     }

@@ -160,6 +160,10 @@ pub struct Trace {
     pub chunks: Counter,
     /// The poller may stop (the controller finished every session).
     pub done: Flag,
+    /// Where emitter `i` waits while tracing is off, until the controller starts a session or
+    /// finishes (harness: Go's test goroutines run regardless, but with tracing off they write
+    /// nothing the model checks, so ours sleep instead of spinning through scheduling steps).
+    pub gates: Vec<Parker>,
     /// The idle M that `wakep` starts to run `findRunnable` (the poller actor).
     pub idle_m: Parker,
     /// Ghost: readers readied by their own M's `findRunnable` right after parking, with the work
@@ -251,6 +255,9 @@ impl Trace {
             delivered: Counter::new(0),
             chunks: Counter::new(0),
             done: Flag::new(false),
+            gates: (0..cfg.emitters)
+                .map(|_| Parker::new("tracing to start"))
+                .collect(),
             idle_m: Parker::new("an idle M (stopm, until wakep)"),
             late_wakeups: Counter::new(0),
             exited: (0..cfg.emitters).map(|_| Flag::new(false)).collect(),
