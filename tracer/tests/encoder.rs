@@ -16,7 +16,7 @@ pub fn encoder_events_decode_to_the_values_written() {
     enc::user_log(&mut out, 5, 1, 2, 3, b"msg");
     enc::string(&mut out, 8, "é".as_bytes());
     let d = decode(&out).unwrap();
-    let got: Vec<(u8, Vec<u64>)> = d.events.iter().map(|r| (r.typ, r.args.clone())).collect();
+    let got: Vec<(u8, Vec<u64>)> = d.events.iter().map(|r| (r.typ, r.args.to_vec())).collect();
     let want = vec![
         (EV_BATCH, vec![u64::MAX, u64::MAX >> 1]),
         (EV_PROC_STOP, vec![300]),

@@ -7,6 +7,7 @@
 
 use super::ev::{self, EV_BATCH, EV_STRING, EV_USER_LOG};
 use super::Error;
+use smallvec::SmallVec;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
@@ -14,6 +15,9 @@ use std::ops::Range;
 pub const VERSION: u32 = 1021;
 /// Largest string the parser accepts (`1e6` in `readTrace`).
 pub const STRING_LEN_MAX: u64 = 1_000_000;
+
+/// A record's wire values: inline up to eight (every event but stacks and long logs).
+pub type Args = SmallVec<[u64; 8]>;
 
 /// One wire record as read, before any interpretation of its arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +29,7 @@ pub struct RawEvent {
     /// Event type (low six bits of the type byte).
     pub typ: u8,
     /// Wire values in order (timestamp delta first for regular events); `[id]` for `EvString`.
-    pub args: Vec<u64>,
+    pub args: Args,
     /// Inline bytes: the string of an `EvString`, the message of an `EvUserLog`.
     pub data: Option<Vec<u8>>,
     /// Index of the batch this record belongs to (`None` before the first `EvBatch`).
@@ -225,7 +229,7 @@ impl Reader<'_> {
             off: off0,
             end: off0,
             typ,
-            args: Vec::new(),
+            args: Args::new(),
             data: None,
             batch: None,
         };
@@ -273,7 +277,7 @@ impl Reader<'_> {
 
     /// Reads the values of a regular event: inline when the count bits are < 3, else
     /// length-prefixed (`event has wrong length` on mismatch).
-    fn values(&mut self, off0: usize, typ: u8, bits: u8) -> Result<Vec<u64>, Error> {
+    fn values(&mut self, off0: usize, typ: u8, bits: u8) -> Result<Args, Error> {
         let wrap = |e: ValErr| {
             Error::at(
                 off0,
@@ -286,7 +290,7 @@ impl Reader<'_> {
         }
         let len = self.val().map_err(wrap)?;
         let start = self.off;
-        let mut args = Vec::new();
+        let mut args = Args::new();
         while len > (self.off - start) as u64 {
             args.push(self.val().map_err(wrap)?);
         }
