@@ -208,8 +208,11 @@ pub fn validate_session(
             .collect::<Vec<_>>()
             .join("\n"));
     }
-    let parsed =
-        wire::parse(bytes).map_err(|e| format!("Go's go1.21 parser rejects the trace: {e}"))?;
+    // Go's parser decodes strictly; the strict decode differs from the lenient one only by
+    // rejecting duplicate string ids and over-long strings, which I6 and I15 just found absent,
+    // so the records already decoded are the ones it would read.
+    let parsed = wire::parse::parse_decoded(&d)
+        .map_err(|e| format!("Go's go1.21 parser rejects the trace: {e}"))?;
     crate::go121::viewer::viewable(&parsed)?;
     let seen = seen(session, &d);
     exactly_once(session, ghost, &seen)?;
