@@ -9,7 +9,7 @@
 //! - atomics: `reader`, `shutdown`, `cpuLogWrite`/`cpuLogRead`, the racy mirrors Go reads
 //!   without the lock (`fullHead`, `footerWritten`).
 
-use crate::go121::buf::TraceBuf;
+use crate::go121::buf::TraceBufPtr;
 use crate::go121::cpu::Cpu;
 use crate::go121::locks;
 use crate::go121::stack::StackTab;
@@ -35,15 +35,19 @@ pub struct Config {
     pub profbuf_slots: usize,
     /// Distinct stacks the stack table can hold.
     pub stack_slots: usize,
+    /// The CPU profiler is on around every session (`pprof.StartCPUProfile` before
+    /// `trace.Start`, stopped after `trace.Stop`, as in TestTraceCPUProfile): SIGPROF also
+    /// interrupts the M running `StopTrace` ([`Trace::sigprof_stw`]).
+    pub cpu_profile: bool,
     pub variant: Variant,
 }
 
 /// The state behind `trace.lock`.
 #[derive(Debug, Default)]
 pub struct Queues {
-    pub full: VecDeque<Box<TraceBuf>>,
-    pub empty: Vec<Box<TraceBuf>>,
-    pub reading: Option<Box<TraceBuf>>,
+    pub full: VecDeque<TraceBufPtr>,
+    pub empty: Vec<TraceBufPtr>,
+    pub reading: Option<TraceBufPtr>,
     pub header_written: bool,
     pub footer_written: bool,
     /// Ghost counters: flushes forced by a full buffer, buffers reused from the free list,
@@ -55,8 +59,8 @@ pub struct Queues {
 
 impl Queues {
     /// `traceFullQueue`: appends `b` to the full FIFO, remembering its hash for I4.
-    pub fn enqueue(&mut self, mut b: Box<TraceBuf>, full_len: &AtomicU64) {
-        b.flushed_hash = b.hash();
+    pub fn enqueue(&mut self, b: TraceBufPtr, full_len: &AtomicU64) {
+        b.with_mut(|b| b.flushed_hash = b.hash());
         self.full.push_back(b);
         full_len.fetch_add(1, Ordering::SeqCst);
     }
@@ -64,7 +68,7 @@ impl Queues {
 
 /// One P's trace state (`p.trace`).
 pub struct PSlot {
-    pub buf: Shared<Option<Box<TraceBuf>>>,
+    pub buf: Shared<Option<TraceBufPtr>>,
     /// Mirror of `buf.is_some()` for `StopTrace`'s unlocked cleanup check.
     pub has_buf: AtomicBool,
     /// The session whose ProcStart this P has emitted.
@@ -130,7 +134,7 @@ pub struct Trace {
     pub session: AtomicU64,
     pub reader: AtomicU64,
     pub shutdown_sema: Sema,
-    pub buf_lock: Mutex<Option<Box<TraceBuf>>>,
+    pub buf_lock: Mutex<Option<TraceBufPtr>>,
     /// Mirror of `trace.buf != 0`, which `StopTrace`'s cleanup reads without `bufLock`.
     pub global_has_buf: AtomicBool,
     pub sysmon: Mutex<()>,
@@ -298,7 +302,7 @@ impl Trace {
     pub fn with_p_buf<R>(
         &self,
         own: &POwn<'_>,
-        f: impl FnOnce(&mut Option<Box<TraceBuf>>) -> R,
+        f: impl FnOnce(&mut Option<TraceBufPtr>) -> R,
     ) -> R {
         self.ps[own.p].buf.with_mut(f)
     }
