@@ -34,7 +34,7 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
-use tracer::go121::buf::TraceBuf;
+use tracer::go121::buf::TraceBufPtr;
 use tracer::go121::ghost::Ghost;
 use tracer::go121::Trace;
 use tracer::wire::ev;
@@ -201,14 +201,10 @@ fn contended_flushes(t: &Arc<Trace>, threads: usize, rounds: u64) -> Duration {
 
 /// The baseline of a flush: lock, push a buffer on a `VecDeque`, unlock (`push`), P 0 held;
 /// the buffers come back (`take`) between chunks, outside the timing.
-fn lock_push(
-    n: u64,
-    push: impl Fn(Box<TraceBuf>),
-    take: impl Fn() -> Vec<Box<TraceBuf>>,
-) -> Duration {
+fn lock_push(n: u64, push: impl Fn(TraceBufPtr), take: impl Fn() -> Vec<TraceBufPtr>) -> Duration {
     let (t, _ctl) = started(1);
-    let mut free: Vec<Box<TraceBuf>> = (0..FLUSH_CHUNK)
-        .map(|_| TraceBuf::new(benches::BUF_BYTES))
+    let mut free: Vec<TraceBufPtr> = (0..FLUSH_CHUNK)
+        .map(|_| TraceBufPtr::new(benches::BUF_BYTES))
         .collect();
     let mut spent = Duration::ZERO;
     let mut done = 0;

@@ -37,6 +37,7 @@ pub fn config(emitters: usize) -> Config {
         sessions: 1,
         profbuf_slots: CPU_RING,
         stack_slots: 64,
+        cpu_profile: false,
         variant: Variant::V1_0,
     }
 }
@@ -89,7 +90,7 @@ pub fn recycle(t: &Trace) {
 
 /// P `p`'s first buffer (`traceFlush` with no old buffer), taken while holding P `p` as every
 /// `trace.lock` holder must (I11).
-pub fn first_buffer(t: &Trace, p: usize) -> Box<tracer::go121::buf::TraceBuf> {
+pub fn first_buffer(t: &Trace, p: usize) -> tracer::go121::buf::TraceBufPtr {
     let _p = t.acquire_p(p);
     t.flush(0, None, p as i32)
 }

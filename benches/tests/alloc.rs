@@ -66,10 +66,15 @@ fn event_write_allocates_nothing_once_its_buffer_exists() {
     }
     let n = 2_000;
     w.ghost.events.reserve(n);
-    let buf_id = t.with_p_buf(&held.own(), |b| b.as_ref().expect("P 0 has a buffer").id);
+    let buf_id = t.with_p_buf(&held.own(), |b| {
+        b.as_ref().expect("P 0 has a buffer").with(|b| b.id)
+    });
     let allocs = allocations(|| (0..n).for_each(|j| shape(j).write(&t, &mut w, &held.own())));
     assert_eq!(
-        t.with_p_buf(&held.own(), |b| b.as_ref().expect("P 0 has a buffer").id),
+        t.with_p_buf(&held.own(), |b| b
+            .as_ref()
+            .expect("P 0 has a buffer")
+            .with(|b| b.id)),
         buf_id,
         "the events fit in one buffer: no flush"
     );

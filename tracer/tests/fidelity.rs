@@ -59,6 +59,7 @@ fn tracer() -> Trace {
         sessions: 1,
         profbuf_slots: 2,
         stack_slots: 8,
+        cpu_profile: false,
         variant: Variant::V1_0,
     })
 }

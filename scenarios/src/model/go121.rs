@@ -80,6 +80,7 @@ impl Knobs {
             sessions: self.sessions,
             profbuf_slots: self.profbuf_slots,
             stack_slots: 16 + self.emitters + self.sessions,
+            cpu_profile: self.samples > 0,
             variant,
         }
     }

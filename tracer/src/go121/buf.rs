@@ -1,6 +1,17 @@
 //! `traceBuf`: a buffer of encoded events with its batch header (`runtime/trace.go`
-//! `traceBuf`, `traceBufHeader`). Capacity is a parameter: tiny under simulation so that every
-//! execution flushes and recycles, 64 KiB on real threads.
+//! `traceBuf`, `traceBufHeader`), and `traceBufPtr`, the handle every queue and slot holds.
+//! Capacity is a parameter: tiny under simulation so that every execution flushes and recycles,
+//! 64 KiB on real threads.
+//!
+//! Go passes buffers around as pointers: the writer that queued one still has its address, and
+//! the reader copies `trace.reading` after unlocking. So does the model: a [`TraceBufPtr`] is a
+//! shared handle to a [`Shared`] cell, and every access to the buffer goes through the cell. A
+//! write into a queued buffer, or a reuse of `trace.reading` while its consumer copies it, is then
+//! two accesses that nothing orders: the race detector reports it (`data_race`, with its seed),
+//! and I4's hash comparison catches what the detector cannot (an ordered but late write).
+
+use sim::cell::Shared;
+use sim::sync::Arc;
 
 /// A trace buffer; see the module docs.
 #[derive(Debug)]
@@ -20,10 +31,28 @@ pub struct TraceBuf {
     cap: usize,
 }
 
-impl TraceBuf {
+/// `traceBufPtr`: a handle to a buffer; clones name the same buffer (see the module docs).
+#[derive(Clone)]
+pub struct TraceBufPtr(Arc<Shared<TraceBuf>>);
+
+impl std::fmt::Debug for TraceBufPtr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "traceBufPtr({:p})", Arc::as_ptr(&self.0))
+    }
+}
+
+impl PartialEq for TraceBufPtr {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for TraceBufPtr {}
+
+impl TraceBufPtr {
     /// An empty buffer of `cap` bytes (`sysAlloc`); the Vec never grows past it.
-    pub fn new(cap: usize) -> Box<Self> {
-        Box::new(Self {
+    pub fn new(cap: usize) -> Self {
+        let b = TraceBuf {
             id: 0,
             pid: 0,
             bytes: Vec::with_capacity(cap),
@@ -31,9 +60,24 @@ impl TraceBuf {
             flushed_hash: 0,
             lent_to: 0,
             cap,
-        })
+        };
+        Self(Arc::new(Shared::new("traceBuf", b)))
     }
 
+    /// Reads the buffer (race-checked under simulation).
+    #[track_caller]
+    pub fn with<R>(&self, f: impl FnOnce(&TraceBuf) -> R) -> R {
+        self.0.with(f)
+    }
+
+    /// Writes the buffer (race-checked under simulation).
+    #[track_caller]
+    pub fn with_mut<R>(&self, f: impl FnOnce(&mut TraceBuf) -> R) -> R {
+        self.0.with_mut(f)
+    }
+}
+
+impl TraceBuf {
     /// Free bytes.
     pub fn room(&self) -> usize {
         self.cap.saturating_sub(self.bytes.len())

@@ -107,8 +107,11 @@ impl Trace {
             &[],
             Some(&start_pcs(0)),
         );
+        self.sigprof_stw(w);
         self.cpu.log_write.store(0, Ordering::SeqCst);
+        self.sigprof_stw(w);
         self.read_cpu(w);
+        self.sigprof_stw(w);
         for p in 0..self.ps.len() {
             if let Some(b) = self.with_p_buf(&stw_own(&stw, p), |slot| slot.take()) {
                 self.with_queues(|q| q.enqueue(b, &self.full_len));

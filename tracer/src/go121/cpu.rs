@@ -1,9 +1,11 @@
 //! The CPU-profile path (go1.21 `traceCPUSample`, `traceReadCPU`, `runtime/profbuf.go`): the
 //! SIGPROF handler writes samples, serialised by the `signalLock` spin flag, into a lock-free
 //! single-reader single-writer ring; the reader (or `StopTrace`, under STW) drains the ring
-//! into `cpuLogBuf` as `EvCPUSample` events, interning each sample's stack.
+//! into `cpuLogBuf` as `EvCPUSample` events, interning each sample's stack. With the CPU
+//! profiler on, SIGPROF also lands on the M running `StopTrace` ([`Trace::sigprof_stw`]).
 
-use crate::go121::buf::TraceBuf;
+use crate::go121::buf::TraceBufPtr;
+use crate::go121::control::start_pcs;
 use crate::go121::emit::Writer;
 use crate::go121::ghost::{Ghost, GhostSample};
 use crate::go121::stack::DEPTH_MAX;
@@ -114,7 +116,7 @@ pub struct Cpu {
     /// Ghost, per session: samples counted by the overflow records the drains read.
     pub lost: Vec<AtomicU64>,
     /// Touched by the single drainer (the I12 monitor orders the drains), or under STW.
-    log_buf: Shared<Option<Box<TraceBuf>>>,
+    log_buf: Shared<Option<TraceBufPtr>>,
     draining: AtomicBool,
 }
 
@@ -133,7 +135,7 @@ impl Cpu {
     }
 
     /// `cpuLogBuf`, for the single drainer (see [`Trace::read_cpu`]) or `StopTrace` under STW.
-    pub fn with_log_buf<R>(&self, f: impl FnOnce(&mut Option<Box<TraceBuf>>) -> R) -> R {
+    pub fn with_log_buf<R>(&self, f: impl FnOnce(&mut Option<TraceBufPtr>) -> R) -> R {
         self.log_buf.with_mut(f)
     }
 }
@@ -170,6 +172,19 @@ impl Trace {
             });
         }
         self.cpu.signal_lock.store(false, Ordering::SeqCst);
+    }
+
+    /// SIGPROF on the M running `StopTrace`, between two of its steps under the stop-the-world
+    /// (TestTraceCPUProfile keeps the CPU profiler on across `trace.Stop`; the profiling timer
+    /// of the M that uses the CPU fires, and the handler runs to completion before the M goes
+    /// on). `traceCPUSample` is all it runs: the ring takes the sample while `cpuLogWrite` is
+    /// set, so whatever the drain that follows misses is a lost sample (I12's accounting).
+    pub fn sigprof_stw(&self, w: &mut Writer) {
+        if !self.cfg.cpu_profile {
+            return;
+        }
+        let p = self.p_controller() as i32;
+        self.cpu_sample(&mut w.ghost, p, w.goid, &start_pcs(0));
     }
 
     /// `traceReadCPU`: drains the ring into `cpuLogBuf`. Its two callers (the reader holding

@@ -2,7 +2,7 @@
 //! into its P's buffer while holding the P, or into the global buffer under `bufLock` when it has
 //! no P; `enabled` is re-checked once the buffer is held (variant V1.11 skips the re-check).
 
-use crate::go121::buf::TraceBuf;
+use crate::go121::buf::TraceBufPtr;
 use crate::go121::ghost::{Ghost, GhostEvent, GhostStack};
 use crate::go121::state::{POwn, Trace};
 use crate::variant::Variant;
@@ -41,7 +41,7 @@ impl Trace {
     fn write_with(
         &self,
         w: &mut Writer,
-        slot: &mut Option<Box<TraceBuf>>,
+        slot: &mut Option<TraceBufPtr>,
         pid: i32,
         typ: u8,
         pcs: Option<&[u64]>,
@@ -52,9 +52,11 @@ impl Trace {
         sim::record::trace_event(ev::name(typ));
         let stack = pcs.map(|p| GhostStack::new(self.stacks.put(p), p));
         let ts = self.tick();
-        let b = slot.as_mut().expect("ensure_room leaves a buffer");
-        let d = b.delta(ts);
-        encode(&mut b.bytes, d, stack.map(|s| s.id));
+        let b = slot.as_ref().expect("ensure_room leaves a buffer");
+        b.with_mut(|b| {
+            let d = b.delta(ts);
+            encode(&mut b.bytes, d, stack.map(|s| s.id));
+        });
         let session = self.session.load();
         w.ghost.events.push(GhostEvent {
             session,
@@ -69,7 +71,7 @@ impl Trace {
     pub fn write_event(
         &self,
         w: &mut Writer,
-        slot: &mut Option<Box<TraceBuf>>,
+        slot: &mut Option<TraceBufPtr>,
         pid: i32,
         typ: u8,
         args: &[u64],

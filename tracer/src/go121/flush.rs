@@ -3,7 +3,7 @@
 //! Before 94a948d (variants V1.1, V1.3) the lock is skipped when `lockOwner` names the caller's
 //! goroutine; `lockRankMayTraceFlush` is the may-acquire annotation of every event.
 
-use crate::go121::buf::TraceBuf;
+use crate::go121::buf::TraceBufPtr;
 use crate::go121::locks;
 use crate::go121::state::Trace;
 use crate::wire::enc;
@@ -12,7 +12,7 @@ use sim::sync::Reentry;
 impl Trace {
     /// `traceFlush(buf, pid)`: returns a fresh buffer holding a batch header for `pid`.
     #[track_caller]
-    pub fn flush(&self, goid: u64, old: Option<Box<TraceBuf>>, pid: i32) -> Box<TraceBuf> {
+    pub fn flush(&self, goid: u64, old: Option<TraceBufPtr>, pid: i32) -> TraceBufPtr {
         let _frame = sim::record::frame("traceFlush");
         let guard = if self.cfg.variant.reentrant_lock() {
             match self.lock.lock_unless_owner(goid) {
@@ -22,7 +22,7 @@ impl Trace {
         } else {
             Some(self.lock.lock())
         };
-        let mut b = self.with_queues(|q| {
+        let b = self.with_queues(|q| {
             if let Some(b) = old {
                 q.enqueue(b, &self.full_len);
                 q.boundary_flushes += 1;
@@ -34,14 +34,17 @@ impl Trace {
                 }
                 None => {
                     q.allocations += 1;
-                    TraceBuf::new(self.cfg.buf_bytes)
+                    TraceBufPtr::new(self.cfg.buf_bytes)
                 }
             }
         });
-        b.reset(self.buf_id(), pid);
+        let id = self.buf_id();
         let ts = self.tick();
-        enc::batch(&mut b.bytes, pid, ts);
-        b.last_ticks = ts;
+        b.with_mut(|b| {
+            b.reset(id, pid);
+            enc::batch(&mut b.bytes, pid, ts);
+            b.last_ticks = ts;
+        });
         drop(guard);
         b
     }
@@ -57,8 +60,8 @@ impl Trace {
 
     /// Makes sure `slot` holds a buffer with `need` free bytes, flushing it otherwise.
     #[track_caller]
-    pub fn ensure_room(&self, goid: u64, slot: &mut Option<Box<TraceBuf>>, pid: i32, need: usize) {
-        if slot.as_ref().is_none_or(|b| b.room() < need) {
+    pub fn ensure_room(&self, goid: u64, slot: &mut Option<TraceBufPtr>, pid: i32, need: usize) {
+        if slot.as_ref().is_none_or(|b| b.with(|b| b.room()) < need) {
             let old = slot.take();
             *slot = Some(self.flush(goid, old, pid));
         }

@@ -3,7 +3,7 @@
 //! and stack table) and nil. A reader with nothing to read parks; the scheduler's poll
 //! (`traceReader`, called from `findRunnable`, see [`crate::go121::sched`]) wakes it.
 
-use crate::go121::buf::TraceBuf;
+use crate::go121::buf::{TraceBuf, TraceBufPtr};
 use crate::go121::emit::Writer;
 use crate::go121::state::{goid, POwn, Trace};
 use crate::variant::Variant;
@@ -25,10 +25,10 @@ pub enum Read {
     Nil,
 }
 
-/// A buffer lent by `readTrace0`: `trace.reading`'s address (a `Box` does not move while it
-/// sits in the queues), valid until the reader's next call.
+/// A buffer lent by `readTrace0`: `trace.reading`'s pointer, the caller's until it calls again.
+/// Its copy goes through the buffer's cell, so a reuse that races with it is a `data_race`.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Lent(*const TraceBuf);
+pub struct Lent(TraceBufPtr);
 
 /// The trace clock's frequency, in ticks per second (one tick per nanosecond).
 pub const TICKS_PER_SEC: u64 = 1_000_000_000;
@@ -85,7 +85,7 @@ impl Trace {
             return Read::Nil;
         }
         if let Some(b) = self.with_queues(|q| q.reading.take()) {
-            self.recycle_reading(w, &b);
+            b.with(|b| self.recycle_reading(w, b));
             self.with_queues(|q| q.empty.push(b));
         }
         if !self.with_queues(|q| std::mem::replace(&mut q.header_written, true)) {
@@ -110,9 +110,9 @@ impl Trace {
     /// `newFull:` hand out the next full buffer, else write the footer, else end the stream.
     fn new_full(&self, w: &mut Writer, g: MutexGuard<'_, ()>) -> Read {
         let next = self.with_queues(|q| {
-            let mut b = q.full.pop_front()?;
-            b.lent_to = w.goid;
-            let lent = Lent(&*b);
+            let b = q.full.pop_front()?;
+            b.with_mut(|b| b.lent_to = w.goid);
+            let lent = Lent(b.clone());
             q.reading = Some(b);
             Some(lent)
         });
@@ -141,10 +141,8 @@ impl Trace {
         self.unlock0(g, false);
         let mut slot = Some(self.flush(w.goid, None, 0));
         self.ensure_room(w.goid, &mut slot, 0, enc::FREQUENCY_BYTES_MAX);
-        enc::frequency(
-            &mut slot.as_mut().expect("room ensured").bytes,
-            TICKS_PER_SEC,
-        );
+        let b = slot.as_ref().expect("room ensured");
+        b.with_mut(|b| enc::frequency(&mut b.bytes, TICKS_PER_SEC));
         self.stacks.dump(self, w.goid, &mut slot, 0);
         let g = self.lock0(w);
         let b = slot.take().expect("the footer buffer");
@@ -191,10 +189,12 @@ impl Trace {
     /// `ReadTrace`'s caller copying the lent buffer after `readTrace0` unlocked: its bytes must
     /// be the bytes that were queued (I4: nothing wrote the buffer after it was flushed).
     pub fn copy_lent(&self, lent: &Lent) -> Vec<u8> {
-        // SAFETY: `trace.reading` is this reader's until it calls again (I4 is checked where it
-        // is recycled, before anything can reuse it); nothing writes a queued buffer.
-        let b = unsafe { &*lent.0 };
         sim::thread::sched_point();
+        lent.0.with(|b| self.check_copy(b))
+    }
+
+    /// The copy, and I4's comparison with the hash taken when the buffer was queued.
+    fn check_copy(&self, b: &TraceBuf) -> Vec<u8> {
         let bytes = b.bytes.clone();
         let now = sim::runner::fnv1a(bytes.iter().copied());
         sim::invariant!(

@@ -4,7 +4,7 @@
 //! (`enabled` is false and CPU draining has stopped), writes one `EvStack` per node (interning
 //! frame strings), and resets the table. Variant V1.8 holds the lock for the walk.
 
-use crate::go121::buf::TraceBuf;
+use crate::go121::buf::TraceBufPtr;
 use crate::go121::locks;
 use crate::go121::state::Trace;
 use crate::variant::Variant;
@@ -135,7 +135,7 @@ impl StackTab {
     }
 
     /// `dump`: writes every stack into `slot` (flushing as needed), then resets the table.
-    pub fn dump(&self, t: &Trace, goid: u64, slot: &mut Option<Box<TraceBuf>>, pid: i32) {
+    pub fn dump(&self, t: &Trace, goid: u64, slot: &mut Option<TraceBufPtr>, pid: i32) {
         let _frame = sim::record::frame("traceStackTab.dump");
         let _g = (t.cfg.variant == Variant::V1_8).then(|| self.lock.lock());
         self.quiesced(t, "dump starts");
@@ -161,7 +161,7 @@ impl StackTab {
         &self,
         t: &Trace,
         goid: u64,
-        slot: &mut Option<Box<TraceBuf>>,
+        slot: &mut Option<TraceBufPtr>,
         pid: i32,
         n: &Node,
         first: bool,
@@ -183,10 +183,7 @@ impl StackTab {
             };
         }
         t.ensure_room(goid, slot, pid, enc::stack_bytes_max(n.len));
-        enc::stack(
-            &mut slot.as_mut().expect("room ensured").bytes,
-            n.id,
-            &frames[..n.len],
-        );
+        let b = slot.as_ref().expect("room ensured");
+        b.with_mut(|b| enc::stack(&mut b.bytes, n.id, &frames[..n.len]));
     }
 }

@@ -13,7 +13,7 @@
 //! - the tick counter and the checks' own counters are [`sim::ghost`] values: neither scheduling
 //!   points nor synchronisations, so observing does not change what is observed.
 
-use crate::go121::buf::TraceBuf;
+use crate::go121::buf::TraceBufPtr;
 use crate::go121::cpu::Cpu;
 use crate::go121::locks;
 use crate::go121::stack::StackTab;
@@ -40,15 +40,19 @@ pub struct Config {
     pub profbuf_slots: usize,
     /// Distinct stacks the stack table can hold.
     pub stack_slots: usize,
+    /// The CPU profiler is on around every session (`pprof.StartCPUProfile` before
+    /// `trace.Start`, stopped after `trace.Stop`, as in TestTraceCPUProfile): SIGPROF also
+    /// interrupts the M running `StopTrace` ([`Trace::sigprof_stw`]).
+    pub cpu_profile: bool,
     pub variant: Variant,
 }
 
 /// The state behind `trace.lock`.
 #[derive(Debug, Default)]
 pub struct Queues {
-    pub full: VecDeque<Box<TraceBuf>>,
-    pub empty: Vec<Box<TraceBuf>>,
-    pub reading: Option<Box<TraceBuf>>,
+    pub full: VecDeque<TraceBufPtr>,
+    pub empty: Vec<TraceBufPtr>,
+    pub reading: Option<TraceBufPtr>,
     pub header_written: bool,
     pub footer_written: bool,
     /// Ghost counters: flushes forced by a full buffer, buffers reused from the free list,
@@ -60,8 +64,8 @@ pub struct Queues {
 
 impl Queues {
     /// `traceFullQueue`: appends `b` to the full FIFO, remembering its hash for I4.
-    pub fn enqueue(&mut self, mut b: Box<TraceBuf>, full_len: &Racy<u64>) {
-        b.flushed_hash = b.hash();
+    pub fn enqueue(&mut self, b: TraceBufPtr, full_len: &Racy<u64>) {
+        b.with_mut(|b| b.flushed_hash = b.hash());
         self.full.push_back(b);
         full_len.store(full_len.load() + 1);
     }
@@ -69,7 +73,7 @@ impl Queues {
 
 /// One P's trace state (`p.trace`).
 pub struct PSlot {
-    pub buf: Shared<Option<Box<TraceBuf>>>,
+    pub buf: Shared<Option<TraceBufPtr>>,
     /// Mirror of `buf.is_some()` for `StopTrace`'s unlocked cleanup check.
     pub has_buf: Racy<bool>,
     /// The session whose ProcStart this P has emitted.
@@ -139,7 +143,7 @@ pub struct Trace {
     pub session: Racy<u64>,
     pub reader: AtomicU64,
     pub shutdown_sema: Sema,
-    pub buf_lock: Mutex<Option<Box<TraceBuf>>>,
+    pub buf_lock: Mutex<Option<TraceBufPtr>>,
     /// Mirror of `trace.buf != 0`, which `StopTrace`'s cleanup reads without `bufLock`.
     pub global_has_buf: AtomicBool,
     pub sysmon: Mutex<()>,
@@ -336,7 +340,7 @@ impl Trace {
     pub fn with_p_buf<R>(
         &self,
         own: &POwn<'_>,
-        f: impl FnOnce(&mut Option<Box<TraceBuf>>) -> R,
+        f: impl FnOnce(&mut Option<TraceBufPtr>) -> R,
     ) -> R {
         self.ps[own.p].buf.with_mut(f)
     }

@@ -6,7 +6,7 @@
 //! cell, so the race detector proves every interning happened before it (a `traceString` after
 //! the cleanup fails as Go's does, writing to a nil map).
 
-use crate::go121::buf::TraceBuf;
+use crate::go121::buf::TraceBufPtr;
 use crate::go121::locks;
 use crate::go121::state::Trace;
 use crate::wire::enc;
@@ -62,7 +62,7 @@ impl Strings {
         &self,
         t: &Trace,
         goid: u64,
-        slot: &mut Option<Box<TraceBuf>>,
+        slot: &mut Option<TraceBufPtr>,
         pid: i32,
         s: &str,
     ) -> u64 {
@@ -72,11 +72,8 @@ impl Strings {
         let (id, new) = self.lookup(t, s);
         if new {
             t.ensure_room(goid, slot, pid, enc::string_bytes_max(s.len()));
-            enc::string(
-                &mut slot.as_mut().expect("room ensured").bytes,
-                id,
-                s.as_bytes(),
-            );
+            let b = slot.as_ref().expect("room ensured");
+            b.with_mut(|b| enc::string(&mut b.bytes, id, s.as_bytes()));
         }
         id
     }
