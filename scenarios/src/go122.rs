@@ -151,8 +151,8 @@ fn spawn_workers(t: &Arc<Trace>, k: &Knobs2) -> Vec<JoinHandle<Ghost>> {
         hs.push(spawn("allocator", move || harness::allocator(&t, n)));
     }
     let tp = t.clone();
-    hs.push(spawn("poller", move || {
-        harness::poller(&tp);
+    hs.push(spawn("idle-m", move || {
+        tracer::go122::sched::idle_m(&tp);
         Ghost::default()
     }));
     hs

@@ -152,7 +152,7 @@ impl Trace {
     /// Step 12: `semacquire(&doneSema[gen%2])`.
     fn wait_reader(&self, gen: u64) {
         self.advancer_waiting.store(true, Ordering::SeqCst);
-        self.done_sema[(gen % 2) as usize].acquire();
+        self.semacquire(&self.done_sema[(gen % 2) as usize]);
         self.advancer_waiting.store(false, Ordering::SeqCst);
     }
 

@@ -1,12 +1,14 @@
 //! The actors of §G.2 (v2 column), each the body of one simulated thread: emitters on their
 //! own Ms, the allocator (holds `mheap` and emits a stack-bearing event: edge A of §B.11), the
-//! CPU reader goroutine, the advancer (`traceadvanceperiod=0`: it never sleeps), the reader
-//! goroutine of `runtime/trace.Start` and the scheduler's poller that readies it, and the
-//! controller running start/stop cycles.
+//! CPU reader goroutine, the advancer (`traceadvanceperiod=0`: it advances back to back), the
+//! reader goroutine of `runtime/trace.Start`, and the controller running start/stop cycles.
+//! None of them spins: the reader is readied by `findRunnable`'s poll at scheduling events
+//! (`super::sched`), the CPU reader and the advancer sleep in `wakeableSleep`s, and the
+//! workload parks while tracing is off.
 
 use super::ghost::{Actor, Committed, Ghost};
 use super::out;
-use super::reader::{reader_index, Read, READER_G};
+use super::reader::{Read, READER_G};
 use super::state::{role, Trace};
 use super::variant::Variant;
 use sim::sync::atomic::Ordering;
@@ -44,16 +46,18 @@ fn emit_one(t: &Trace, a: &mut Actor, j: usize, stack: Option<usize>) -> bool {
     true
 }
 
-/// Emitter `i` (M `i`): waits for tracing, then commits its events, with samples between
-/// them and (every other one) while inside a traceLocker.
+/// Emitter `i` (M `i`): waits (parked) for tracing, then commits its events, with samples
+/// between them and (every other one) while inside a traceLocker, calling `runtime.Gosched()`
+/// after each (`schedule` polls the trace reader), and exits (`goexit0` polls again).
 pub fn emitter(t: &Trace, i: usize, plan: &EmitterPlan) -> Ghost {
     let mut a = Actor::on(i);
-    while !t.enabled() && !t.done.load(Ordering::SeqCst) {
-        sim::thread::yield_now();
-    }
     let pool = t.cfg.stacks.len();
     let (mut j, mut samples) = (0, plan.samples);
     while j < plan.events && !t.done.load(Ordering::SeqCst) {
+        if !t.enabled() {
+            t.wait_tracing(i);
+            continue;
+        }
         if samples > 0 {
             samples -= 1;
             sample_on(t, &mut a, (i + samples) % pool, samples % 2 == 1);
@@ -61,10 +65,10 @@ pub fn emitter(t: &Trace, i: usize, plan: &EmitterPlan) -> Ghost {
         let stack = (j % 2 == 0).then_some((i + j) % pool);
         if emit_one(t, &mut a, j, stack) {
             j += 1;
-        } else {
-            sim::thread::yield_now();
+            t.find_runnable();
         }
     }
+    t.find_runnable();
     a.ghost
 }
 
@@ -85,7 +89,7 @@ pub fn allocator(t: &Trace, rounds: usize) -> Ghost {
     let mut k = 0;
     while k < rounds.min(t.cfg.alloc_stacks.len()) && !t.done.load(Ordering::SeqCst) {
         if !t.enabled() {
-            sim::thread::yield_now();
+            t.wait_tracing(t.cfg.emitters);
             continue;
         }
         let _h = t.mheap.lock();
@@ -96,43 +100,49 @@ pub fn allocator(t: &Trace, rounds: usize) -> Ghost {
     a.ghost
 }
 
-/// The CPU reader goroutine (`traceStartReadCPU`).
-pub fn spawn_cpu_reader(t: &Arc<Trace>) -> JoinHandle<Ghost> {
+/// The CPU reader goroutine of session `s` (`traceStartReadCPU`): sleeps on `trace.cpuSleep`,
+/// then reads `profBuf[gen%2]` inside a traceLocker, until tracing is off. The 100 ms timer
+/// of Go's sleep is modelled as firing once per generation, when the advancer's does
+/// ([`spawn_advancer`]); `traceStopReadCPU` wakes it to exit.
+pub fn spawn_cpu_reader(t: &Arc<Trace>, s: usize) -> JoinHandle<Ghost> {
     let t = t.clone();
     spawn("cpu-reader", move || {
         let a = t.actor(role::CPU_READER);
-        while !t.cpu_stop.load(Ordering::SeqCst) {
-            sim::thread::yield_now();
-            if let Some(l) = t.acquire(a.m) {
-                t.read_cpu(l.gen);
-                l.release();
-            }
+        while t.enabled() {
+            t.sleeps[s][0].sleep(&t);
+            let Some(l) = t.acquire(a.m) else {
+                break;
+            };
+            t.read_cpu(l.gen);
+            l.release();
         }
         t.cpu_exited.release();
         a.ghost
     })
 }
 
-/// The advancer goroutine with `traceadvanceperiod=0`: up to `advances` generations, then it
-/// sleeps (`wakeableSleep`) until `StopTrace` wakes it to exit.
-pub fn spawn_advancer(t: &Arc<Trace>, advances: usize) -> JoinHandle<Ghost> {
+/// The advancer goroutine of session `s` with `traceadvanceperiod=0`: `for traceEnabled() {
+/// timer.sleep(0); traceAdvance(false) }`, back to back, for `advances` generations; then its
+/// timer no longer fires (the model's bound) and it sleeps until `StopTrace` wakes it to exit.
+/// Each expiry also fires the CPU reader's timer.
+pub fn spawn_advancer(t: &Arc<Trace>, s: usize, advances: usize) -> JoinHandle<Ghost> {
     let t = t.clone();
     spawn("advancer", move || {
         let mut a = t.actor(role::ADVANCER);
+        let [cpu, timer] = &t.sleeps[s];
         let mut n = 0;
-        while !t.advancer_stop.load(Ordering::SeqCst) {
-            if n == advances {
-                t.advancer_wake.acquire();
-                continue;
+        while t.enabled() {
+            if n < advances {
+                timer.sleep_zero(&t);
+                cpu.wake(&t);
+            } else {
+                timer.sleep(&t);
             }
-            if t.enabled() {
-                t.trace_advance(&mut a, false);
-                n += 1;
-                if n == 1 {
-                    t.advanced.release();
-                }
+            t.trace_advance(&mut a, false);
+            n += 1;
+            if n == 1 {
+                t.advanced.release();
             }
-            sim::thread::yield_now();
         }
         t.advancer_exited.release();
         a.ghost
@@ -153,16 +163,6 @@ pub fn reader(t: &Trace, g: u64, m: usize) -> (Vec<u8>, Ghost) {
     (out, a.ghost)
 }
 
-/// The scheduler's poll (`findRunnable` → `traceReader`): readies the parked reader.
-pub fn poller(t: &Trace) {
-    while !t.done.load(Ordering::SeqCst) {
-        if let Some(g) = t.trace_reader() {
-            t.parkers[reader_index(g)].unpark();
-        }
-        sim::thread::yield_now();
-    }
-}
-
 /// One session's output and the ghost logs of the goroutines it started.
 pub struct Session {
     pub bytes: Vec<u8>,
@@ -180,6 +180,7 @@ pub fn controller(t: &Arc<Trace>, sessions: usize, advances: usize, pause: usize
             .expect("the controller starts tracing only when it is off");
         let first_gen = t.first_gen.load(Ordering::SeqCst);
         let readers = spawn_readers(t);
+        t.wakep();
         for _ in 0..pause {
             sim::thread::yield_now();
         }
@@ -192,6 +193,7 @@ pub fn controller(t: &Arc<Trace>, sessions: usize, advances: usize, pause: usize
             ghost: Ghost::default(),
         };
         for (k, h) in readers.into_iter().enumerate() {
+            t.find_runnable();
             let (b, g) = h.join();
             if k == 0 || s.bytes.is_empty() {
                 s.bytes = b;
@@ -204,6 +206,8 @@ pub fn controller(t: &Arc<Trace>, sessions: usize, advances: usize, pause: usize
         out.push(s);
     }
     t.done.store(true, Ordering::SeqCst);
+    t.open_gates();
+    t.wakep();
     if let Some(s) = out.last_mut() {
         s.ghost.merge(std::mem::take(&mut a.ghost));
     }

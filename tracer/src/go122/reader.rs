@@ -87,6 +87,7 @@ impl Trace {
         self.done_sema[i].release();
         if waiter {
             self.heap_alloc_event(a);
+            self.wakep();
         }
     }
 
@@ -120,6 +121,8 @@ impl Trace {
         if self.trace_reader() == Some(g) {
             return;
         }
+        // park_m → schedule() on this M: findRunnable polls (it may hand out this reader).
+        self.find_runnable();
         self.parkers[reader_index(g)].park();
     }
 }

@@ -9,6 +9,7 @@ use super::buf::TraceBuf;
 use super::cpu::Cpu;
 use super::locks;
 use super::m::MSlot;
+use super::sched::WakeableSleep;
 use super::strings::StringTab;
 use super::tab::TraceMap;
 use super::variant::Variant;
@@ -86,14 +87,20 @@ pub struct Trace {
     /// `sched.lock` (taken to snapshot `allm`).
     pub sched: Mutex<()>,
     pub parkers: [Parker; 2],
-    /// Harness: the advancer and CPU reader are asked to stop, and signal their exit.
-    pub advancer_stop: AtomicBool,
-    pub cpu_stop: AtomicBool,
+    /// The idle M that `wakep` starts to run `findRunnable` (see [`super::sched`]).
+    pub idle_m: Parker,
+    /// Harness: where the workload goroutines (emitters, then the allocator) wait while
+    /// tracing is off.
+    pub gates: Vec<Parker>,
+    /// Per session: `trace.cpuSleep` and `traceAdvancer.timer` (`newWakeableSleep` in each
+    /// `StartTrace`).
+    pub sleeps: Vec<[WakeableSleep; 2]>,
+    /// Sessions started so far; the current one is `session - 1`.
+    pub session: AtomicU64,
     /// The first generation of the current session.
     pub first_gen: AtomicU64,
+    /// `traceAdvancer.done` and `trace.cpuLogDone`: the goroutines' exits.
     pub advancer_exited: Sema,
-    /// The advancer's `wakeableSleep` once its generations are done.
-    pub advancer_wake: Sema,
     pub cpu_exited: Sema,
     /// Harness: the advancer finished its first generation of the session.
     pub advanced: Sema,
@@ -143,11 +150,21 @@ impl Trace {
                 Parker::new("the trace reader"),
                 Parker::new("the second trace reader"),
             ],
-            advancer_stop: AtomicBool::new(false),
-            cpu_stop: AtomicBool::new(false),
+            idle_m: Parker::new("an idle M (stopm, until wakep)"),
+            gates: (0..=cfg.emitters)
+                .map(|_| Parker::new("a workload goroutine (tracing is off)"))
+                .collect(),
+            sleeps: (0..cfg.sessions)
+                .map(|_| {
+                    [
+                        WakeableSleep::new("trace.cpuSleep"),
+                        WakeableSleep::new("traceAdvancer.timer"),
+                    ]
+                })
+                .collect(),
+            session: AtomicU64::new(0),
             first_gen: AtomicU64::new(0),
             advancer_exited: Sema::new("advancer exit", 0),
-            advancer_wake: Sema::new("wakeableSleep", 0),
             cpu_exited: Sema::new("traceStopReadCPU wait", 0),
             advanced: Sema::new("a generation boundary", 0),
             advancer_waiting: AtomicBool::new(false),
