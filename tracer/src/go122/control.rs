@@ -39,7 +39,10 @@ impl Trace {
         self.last_nonzero_gen.store(first, Ordering::SeqCst);
         self.first_gen.store(first, Ordering::SeqCst);
         self.gen.store(first, Ordering::SeqCst);
-        self.trace_own_p(controller_m(self));
+        let c = controller_m(self);
+        self.trace_own_p(c);
+        self.go_create(c, self.m_of(role::CPU_READER));
+        self.go_create(c, self.m_of(role::ADVANCER));
         let hs = vec![
             harness::spawn_cpu_reader(self, s),
             harness::spawn_advancer(self, s, advances),
@@ -55,17 +58,17 @@ impl Trace {
         self.trace_advance(a, true);
     }
 
-    /// `traceStopReadCPU` (tracing is off): wake the CPU reader (`cpuSleep.wake`) so that it
+    /// `traceStopReadCPU` on M `m` (tracing is off): wake the CPU reader (`cpuSleep.wake`) so that it
     /// sees it and exits, and wait for it (`<-trace.cpuLogDone`).
-    pub fn stop_read_cpu(&self) {
-        self.sleeps()[0].wake(self);
-        self.semacquire(&self.cpu_exited);
+    pub fn stop_read_cpu(&self, m: usize) {
+        self.sleeps()[0].wake(self, m, self.m_of(role::CPU_READER));
+        self.semacquire(m, &self.cpu_exited);
     }
 
-    /// `traceAdvancer.stop()`: wake the advancer (`timer.wake`) and wait for it (`<-s.done`).
-    pub fn stop_advancer(&self) {
-        self.sleeps()[1].wake(self);
-        self.semacquire(&self.advancer_exited);
+    /// `traceAdvancer.stop()` on M `m`: wake the advancer (`timer.wake`) and wait for it (`<-s.done`).
+    pub fn stop_advancer(&self, m: usize) {
+        self.sleeps()[1].wake(self, m, self.m_of(role::ADVANCER));
+        self.semacquire(m, &self.advancer_exited);
     }
 
     /// The M of role `r` as an actor.

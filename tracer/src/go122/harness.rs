@@ -65,10 +65,11 @@ pub fn emitter(t: &Trace, i: usize, plan: &EmitterPlan) -> Ghost {
         let stack = (j % 2 == 0).then_some((i + j) % pool);
         if emit_one(t, &mut a, j, stack) {
             j += 1;
-            t.find_runnable();
+            t.find_runnable(i);
         }
     }
-    t.find_runnable();
+    t.go_exit(i);
+    t.find_runnable(i);
     a.ghost
 }
 
@@ -97,6 +98,7 @@ pub fn allocator(t: &Trace, rounds: usize) -> Ghost {
             k += 1;
         }
     }
+    t.go_exit(a.m);
     a.ghost
 }
 
@@ -108,14 +110,16 @@ pub fn spawn_cpu_reader(t: &Arc<Trace>, s: usize) -> JoinHandle<Ghost> {
     let t = t.clone();
     spawn("cpu-reader", move || {
         let a = t.actor(role::CPU_READER);
+        t.go_resume(a.m);
         while t.enabled() {
-            t.sleeps[s][0].sleep(&t);
+            t.sleeps[s][0].sleep(&t, a.m);
             let Some(l) = t.acquire(a.m) else {
                 break;
             };
             t.read_cpu(l.gen);
             l.release();
         }
+        t.go_exit(a.m);
         t.cpu_exited.release();
         a.ghost
     })
@@ -131,12 +135,13 @@ pub fn spawn_advancer(t: &Arc<Trace>, s: usize, advances: usize) -> JoinHandle<G
         let mut a = t.actor(role::ADVANCER);
         let [cpu, timer] = &t.sleeps[s];
         let mut n = 0;
+        t.go_resume(a.m);
         while t.enabled() {
             if n < advances {
-                timer.sleep_zero(&t);
-                cpu.wake(&t);
+                timer.sleep_zero(&t, a.m);
+                cpu.wake(&t, a.m, t.m_of(role::CPU_READER));
             } else {
-                timer.sleep(&t);
+                timer.sleep(&t, a.m);
             }
             t.trace_advance(&mut a, false);
             n += 1;
@@ -144,6 +149,7 @@ pub fn spawn_advancer(t: &Arc<Trace>, s: usize, advances: usize) -> JoinHandle<G
                 t.advanced.release();
             }
         }
+        t.go_exit(a.m);
         t.advancer_exited.release();
         a.ghost
     })
@@ -153,13 +159,15 @@ pub fn spawn_advancer(t: &Arc<Trace>, s: usize, advances: usize) -> JoinHandle<G
 pub fn reader(t: &Trace, g: u64, m: usize) -> (Vec<u8>, Ghost) {
     let mut a = Actor::on(m);
     let mut out = Vec::new();
+    t.go_resume(m);
     loop {
         match t.read_trace0(&mut a, g) {
             Read::Data(b) => out.extend_from_slice(&b),
-            Read::Park => t.park_reader(g),
+            Read::Park => t.park_reader(g, m),
             Read::Nil => break,
         }
     }
+    t.go_exit(m);
     (out, a.ghost)
 }
 
@@ -193,7 +201,7 @@ pub fn controller(t: &Arc<Trace>, sessions: usize, advances: usize, pause: usize
             ghost: Ghost::default(),
         };
         for (k, h) in readers.into_iter().enumerate() {
-            t.find_runnable();
+            t.find_runnable(a.m);
             let (b, g) = h.join();
             if k == 0 || s.bytes.is_empty() {
                 s.bytes = b;
@@ -216,12 +224,14 @@ pub fn controller(t: &Arc<Trace>, sessions: usize, advances: usize, pause: usize
 
 fn spawn_readers(t: &Arc<Trace>) -> Vec<JoinHandle<(Vec<u8>, Ghost)>> {
     let n = if t.variant() == Variant::V2_12 { 2 } else { 1 };
+    let c = t.m_of(role::CONTROLLER);
     (0..n)
         .map(|k| {
             let (t2, m) = (
                 t.clone(),
                 t.m_of(if k == 0 { role::READER } else { role::READER_B }),
             );
+            t.go_create(c, m);
             spawn(&format!("reader-{k}"), move || reader(&t2, READER_G[k], m))
         })
         .collect()

@@ -9,6 +9,7 @@
 //!   `flush`, `traceBufFlush`; [`out`]: the one door to the encoder.
 //! - [`tab`]: `traceMap`; [`stack`]: `stackTab[2]`, `dump`, `makeTraceFrames`, `mallocgc`;
 //!   [`strings`]: `stringTab[2]`; [`cpu`]: `profBuf[2]`, the SIGPROF handler, `traceReadCPU`.
+//! - [`g`]: goroutines, their statuses and `GoCreate`/`GoStart`/`GoBlock`/`GoUnblock`/`GoDestroy`.
 //! - [`advance`]: `traceAdvance`; [`control`]: `StartTrace`/`StopTrace`; [`reader`]:
 //!   `readTrace0` and the reader's generation hand-off; [`sched`]: `findRunnable`'s poll,
 //!   `wakep`, the idle M, `wakeableSleep`.
@@ -20,6 +21,7 @@ pub mod advance;
 pub mod buf;
 pub mod control;
 pub mod cpu;
+pub mod g;
 pub mod ghost;
 pub mod harness;
 pub mod locker;

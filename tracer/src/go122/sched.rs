@@ -8,16 +8,19 @@
 
 use super::locks;
 use super::reader::reader_index;
-use super::state::Trace;
+use super::state::{role, Trace};
+use super::strings::REASON_CHAN_RECV;
 use sim::sync::atomic::Ordering;
 use sim::sync::{Mutex, Parker};
 
 /// `wakeableSleep`: a goroutine sleep that a timer or `wake` ends. Its `wakeup` channel has a
-/// buffer of one and `wake` sends without blocking: a [`Parker`]'s permit is exactly that.
-/// `StartTrace` makes a fresh one per session (`newWakeableSleep`), so the model keeps one per
-/// session.
+/// buffer of one and `wake` sends without blocking; `lock` stands for the channel's lock too:
+/// under it a receive takes a buffered value or registers the receiver, and a send hands the
+/// value to a registered receiver (readying it) or buffers it. `StartTrace` makes a fresh one
+/// per session (`newWakeableSleep`), so the model keeps one per session.
 pub struct WakeableSleep {
-    lock: Mutex<()>,
+    /// (a value is buffered, a receiver is registered).
+    lock: Mutex<(bool, bool)>,
     wakeup: Parker,
 }
 
@@ -25,43 +28,61 @@ impl WakeableSleep {
     /// A sleep for the goroutine named `name` (for reports).
     pub fn new(name: &'static str) -> Self {
         Self {
-            lock: Mutex::ranked(&locks::WAKEABLE_SLEEP, ()),
+            lock: Mutex::ranked(&locks::WAKEABLE_SLEEP, (false, false)),
             wakeup: Parker::new(name),
         }
     }
 
-    /// `sleep`: read the channel under `s.lock`, then `<-wakeup`, which parks the goroutine
-    /// (`park_m` → `schedule` → `findRunnable` on its M) until a `wake` or the timer.
-    pub fn sleep(&self, t: &Trace) {
-        drop(self.lock.lock());
-        t.find_runnable();
+    /// `sleep` by the goroutine of M `m`: `<-wakeup` takes a buffered value at once, or parks
+    /// (`GoBlock` under the channel lock, then `park_m` → `schedule` → `findRunnable` on its
+    /// M) until a `wake` or the timer readies it; it runs again (`GoStart`).
+    pub fn sleep(&self, t: &Trace, m: usize) {
+        {
+            let mut ch = self.lock.lock();
+            if ch.0 {
+                ch.0 = false;
+                return;
+            }
+            t.go_block(m, REASON_CHAN_RECV);
+            ch.1 = true;
+        }
+        t.find_runnable(m);
         self.wakeup.park();
+        t.go_resume(m);
     }
 
-    /// `sleep(0)` (`traceadvanceperiod=0`): the timer fires at once, but the goroutine still
-    /// parks on the channel first, so its M goes through `schedule` once.
-    pub fn sleep_zero(&self, t: &Trace) {
+    /// `sleep(0)` (`traceadvanceperiod=0`) by the goroutine of M `m`: the model lets the timer
+    /// fire before the receive, which then does not block; the M still goes through
+    /// `schedule` once.
+    pub fn sleep_zero(&self, t: &Trace, m: usize) {
         drop(self.lock.lock());
-        t.find_runnable();
+        t.find_runnable(m);
     }
 
-    /// `wake`: a non-blocking send under `s.lock`; the send readies a sleeper (`ready` →
-    /// `wakep`).
-    pub fn wake(&self, t: &Trace) {
-        let _l = self.lock.lock();
-        self.wakeup.unpark();
-        t.wakep();
+    /// `wake` on M `m` for the sleeper on M `sleeper`: a non-blocking send under the lock; a
+    /// registered receiver is readied (`GoUnblock`, `wakep`), else the value is buffered.
+    pub fn wake(&self, t: &Trace, m: usize, sleeper: usize) {
+        let mut ch = self.lock.lock();
+        if ch.1 {
+            ch.1 = false;
+            t.go_ready(m, sleeper);
+            self.wakeup.unpark();
+            t.wakep();
+        } else {
+            ch.0 = true;
+        }
     }
 }
 
 impl Trace {
-    /// `findRunnable`'s "Try to schedule the trace reader": readies the reader `traceReader`
-    /// hands out (`casgstatus(gp, _Gwaiting, _Grunnable)`). Returns it.
-    pub fn find_runnable(&self) -> Option<u64> {
+    /// `findRunnable`'s "Try to schedule the trace reader", on M `m`: readies the reader
+    /// `traceReader` hands out (`GoUnblock` on `m`). Returns it.
+    pub fn find_runnable(&self, m: usize) -> Option<u64> {
         if !self.enabled() && !self.shutdown.load(Ordering::SeqCst) {
             return None;
         }
         let g = self.trace_reader()?;
+        self.go_ready(m, self.m_of_reader(g));
         self.parkers[reader_index(g)].unpark();
         Some(g)
     }
@@ -71,10 +92,10 @@ impl Trace {
         self.idle_m.unpark();
     }
 
-    /// `semacquire` that may park: `park_m` → `schedule` polls first (the model cannot tell
+    /// `semacquire` by the goroutine of M `m`, that may park: `park_m` → `schedule` polls first (the model cannot tell
     /// whether the wait will park, so it polls either way: at most one extra poll).
-    pub fn semacquire(&self, s: &sim::sync::Sema) {
-        self.find_runnable();
+    pub fn semacquire(&self, m: usize, s: &sim::sync::Sema) {
+        self.find_runnable(m);
         s.acquire();
     }
 
@@ -91,6 +112,11 @@ impl Trace {
         }
     }
 
+    /// The M of reader goroutine `g`.
+    pub fn m_of_reader(&self, g: u64) -> usize {
+        self.m_of([role::READER, role::READER_B][reader_index(g)])
+    }
+
     /// The sleeps of the current session: the CPU reader's and the advancer's.
     pub fn sleeps(&self) -> &[WakeableSleep; 2] {
         &self.sleeps[self.session.load(Ordering::SeqCst) as usize - 1]
@@ -105,6 +131,6 @@ pub fn idle_m(t: &Trace) {
         if t.done.load(Ordering::SeqCst) {
             break;
         }
-        t.find_runnable();
+        t.find_runnable(t.m_of(role::IDLE));
     }
 }

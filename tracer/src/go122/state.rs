@@ -7,6 +7,7 @@
 
 use super::buf::TraceBuf;
 use super::cpu::Cpu;
+use super::g::{self, GSlot};
 use super::locks;
 use super::m::MSlot;
 use super::sched::WakeableSleep;
@@ -47,8 +48,10 @@ pub mod role {
     pub const ADVANCER: usize = 3;
     pub const ALLOCATOR: usize = 4;
     pub const READER_B: usize = 5;
+    /// The idle M that `wakep` starts (it runs no goroutine).
+    pub const IDLE: usize = 6;
     /// Ms besides the emitters.
-    pub const COUNT: usize = 6;
+    pub const COUNT: usize = 7;
 }
 
 /// The state behind `trace.lock`.
@@ -80,6 +83,8 @@ pub struct Trace {
     pub advance_sema: Sema,
     pub shutdown_sema: Sema,
     pub ms: Vec<MSlot>,
+    /// The goroutine of each M (`allgs`, indexed like `ms`).
+    pub gs: Vec<GSlot>,
     pub stacks: [TraceMap; 2],
     pub strings: [StringTab; 2],
     pub cpu: Cpu,
@@ -104,8 +109,9 @@ pub struct Trace {
     pub cpu_exited: Sema,
     /// Harness: the advancer finished its first generation of the session.
     pub advanced: Sema,
-    /// Ghost: the advancer waits in `doneSema` (whether a release readies a goroutine).
-    pub advancer_waiting: AtomicBool,
+    /// The goroutine waiting in `doneSema` (1 + its M index; 0 if none): the one a release
+    /// readies.
+    pub done_waiter: AtomicU64,
     /// Ghost: unique event ids, allocations counted, the controller finished.
     pub next_id: AtomicU64,
     pub allocations: AtomicU64,
@@ -138,6 +144,7 @@ impl Trace {
             ms: (0..nms)
                 .map(|i| MSlot::new(i as u64 + 1, i as u64))
                 .collect(),
+            gs: (0..nms).map(|i| initial_g(&cfg, i)).collect(),
             stacks: [
                 TraceMap::new(&locks::TRACE_STACK_TAB, slots),
                 TraceMap::new(&locks::TRACE_STACK_TAB, slots),
@@ -167,7 +174,7 @@ impl Trace {
             advancer_exited: Sema::new("advancer exit", 0),
             cpu_exited: Sema::new("traceStopReadCPU wait", 0),
             advanced: Sema::new("a generation boundary", 0),
-            advancer_waiting: AtomicBool::new(false),
+            done_waiter: AtomicU64::new(0),
             next_id: AtomicU64::new(1),
             allocations: AtomicU64::new(0),
             mallocs: AtomicU64::new(0),
@@ -201,4 +208,22 @@ impl Trace {
     pub fn enabled(&self) -> bool {
         self.gen.load(Ordering::SeqCst) != 0
     }
+}
+
+/// The goroutine of M `i` when the program starts: the emitters, the controller and (when it
+/// runs) the allocator are running; the readers, the CPU reader and the advancer are created
+/// by each session; the idle M runs none.
+fn initial_g(cfg: &Config, i: usize) -> GSlot {
+    let r = i.checked_sub(cfg.emitters);
+    let id = match r {
+        Some(role::READER) => super::reader::READER_G[0],
+        Some(role::READER_B) => super::reader::READER_G[1],
+        _ => g::goid_of(i),
+    };
+    let running = match r {
+        None | Some(role::CONTROLLER) => true,
+        Some(role::ALLOCATOR) => !cfg.alloc_stacks.is_empty(),
+        _ => false,
+    };
+    GSlot::new(id, if running { g::RUNNING } else { g::DEAD })
 }
