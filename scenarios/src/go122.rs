@@ -53,9 +53,8 @@ impl Scenario2 {
     /// PCT's estimate of an execution's length in steps.
     pub fn pct_steps(self) -> u64 {
         match self {
-            Self::StressStartStop => 2500,
-            Self::AdvancePressure => 1600,
-            _ => 1500,
+            Self::StressStartStop => 3500,
+            _ => 2000,
         }
     }
 }
