@@ -85,7 +85,7 @@ pub enum Command {
     Shrink(crate::shrink_cmd::ShrinkArgs),
 }
 
-fn parse_rank_mode(s: &str) -> Result<RankMode, String> {
+pub(crate) fn parse_rank_mode(s: &str) -> Result<RankMode, String> {
     match s {
         "go" => Ok(RankMode::GoCompatible),
         "strict" => Ok(RankMode::Strict),
@@ -97,7 +97,7 @@ fn parse_rank_mode(s: &str) -> Result<RankMode, String> {
     }
 }
 
-fn rank_mode_name(m: RankMode) -> &'static str {
+pub(crate) fn rank_mode_name(m: RankMode) -> &'static str {
     match m {
         RankMode::GoCompatible => "go",
         RankMode::Strict => "strict",
@@ -223,7 +223,7 @@ fn cmd_run(
 }
 
 /// Sets the rank mode, and names it in the replay line when it is not Go's.
-fn with_rank_mode(cfg: &mut sim::RunConfig, mode: RankMode) {
+pub(crate) fn with_rank_mode(cfg: &mut sim::RunConfig, mode: RankMode) {
     cfg.rank_mode = mode;
     if mode != RankMode::GoCompatible {
         cfg.replay_template += &format!(" --rank-mode {}", rank_mode_name(mode));
