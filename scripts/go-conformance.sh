@@ -12,8 +12,8 @@
 #          main pages must answer 200 with no panic (scripts/go-viewer-122.sh). Traces of the
 #          go1.22 model (`tracesim run`, 5 seeds of each go1.22 scenario, every session) must
 #          PASS Go's go1.22 reader and validator, and seed 1 of each opens in the same viewer
-#          (the model has no goroutines: the goroutine profiles must answer Go's "no matching
-#          goroutines" 500, every other page 200).
+#          (every main page 200, the goroutine profiles included: the model's goroutines have
+#          lifecycles).
 # Exit 0 when everything passes; 1 when something fails; 2 when the oracle cannot run.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
