@@ -82,7 +82,9 @@ impl Trace {
 
     /// `semrelease(&doneSema[i])`; when it readies the goroutine parked there (the advancer,
     /// or `StopTrace`'s caller), `ready` runs on this M: `traceAcquire`, `GoUnblock`,
-    /// `traceRelease`, then `wakep`.
+    /// `traceRelease`, then `wakep`. Go adds the permit first and readies the dequeued waiter
+    /// after; the model readies first, because its waiter runs as soon as the permit is there
+    /// (a Go waiter runs only once readied), and its `GoStart` must follow the `GoUnblock`.
     fn done_release(&self, a: &mut Actor, i: usize) {
         let waiter = self.done_waiter.load(Ordering::SeqCst);
         if waiter != 0 {
