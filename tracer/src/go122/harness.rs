@@ -70,6 +70,7 @@ pub fn emitter(t: &Trace, i: usize, plan: &EmitterPlan) -> Ghost {
     }
     t.go_exit(i);
     t.find_runnable(i);
+    t.proc_stop(i);
     a.ghost
 }
 
@@ -99,6 +100,8 @@ pub fn allocator(t: &Trace, rounds: usize) -> Ghost {
         }
     }
     t.go_exit(a.m);
+    t.find_runnable(a.m);
+    t.proc_stop(a.m);
     a.ghost
 }
 

@@ -55,7 +55,8 @@ impl<'a> Locker<'a> {
         w
     }
 
-    /// `eventWriter` for an M whose goroutine is not (yet) running: the P's status only.
+    /// `eventWriter` for an M whose goroutine is not (yet) running: the P's status only (running,
+    /// or idle before a `ProcStart`).
     pub fn writer_no_g(&self) -> Writer<'a> {
         let ms = &self.t.ms[self.m];
         let mut w = Writer {
@@ -66,7 +67,12 @@ impl<'a> Locker<'a> {
             buf: ms.take(self.gen),
         };
         if ms.p_status_gen.swap(self.gen, Ordering::SeqCst) != self.gen {
-            w.event(out::EV_PROC_STATUS, &[ms.p, out::PROC_RUNNING]);
+            let st = if ms.p_running.load(Ordering::SeqCst) {
+                out::PROC_RUNNING
+            } else {
+                out::PROC_IDLE
+            };
+            w.event(out::EV_PROC_STATUS, &[ms.p, st]);
         }
         w
     }

@@ -7,6 +7,7 @@
 //! event hands it out, as in Go.
 
 use super::locks;
+use super::out;
 use super::reader::reader_index;
 use super::state::{role, Trace};
 use super::strings::REASON_CHAN_RECV;
@@ -123,14 +124,50 @@ impl Trace {
     }
 }
 
-/// An idle M (`stopm`): parked until `wakep` starts it; it runs `findRunnable`'s trace-reader
-/// poll once and goes idle again, until the run is over.
+/// An idle M (`stopm`): parked until `wakep` starts it with an idle P (`ProcStart`); it runs
+/// `findRunnable`'s trace-reader poll once, releases the P (`ProcStop`) and goes idle again,
+/// until the run is over.
 pub fn idle_m(t: &Trace) {
+    let m = t.m_of(role::IDLE);
     loop {
         t.idle_m.park();
         if t.done.load(Ordering::SeqCst) {
             break;
         }
-        t.find_runnable(t.m_of(role::IDLE));
+        t.proc_start(m);
+        t.find_runnable(m);
+        t.proc_stop(m);
+    }
+}
+
+impl Trace {
+    /// `acquirep` on M `m`: its idle P starts running (`ProcStart`, with the P's idle status
+    /// first if not yet traced in this generation).
+    pub fn proc_start(&self, m: usize) {
+        let ms = &self.ms[m];
+        let l = self.acquire(m);
+        if let Some(l) = &l {
+            let mut w = l.writer_no_g();
+            w.event(out::EV_PROC_START, &[ms.p, ms.next_p_seq(l.gen)]);
+            w.end();
+        }
+        ms.p_running.store(true, Ordering::SeqCst);
+        if let Some(l) = l {
+            l.release();
+        }
+    }
+
+    /// `releasep` by M `m`, whose goroutine has stopped or exited (`stopm`): `ProcStop`.
+    pub fn proc_stop(&self, m: usize) {
+        let l = self.acquire(m);
+        if let Some(l) = &l {
+            let mut w = l.writer_no_g();
+            w.event(out::EV_PROC_STOP, &[]);
+            w.end();
+        }
+        self.ms[m].p_running.store(false, Ordering::SeqCst);
+        if let Some(l) = l {
+            l.release();
+        }
     }
 }

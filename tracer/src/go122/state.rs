@@ -142,7 +142,13 @@ impl Trace {
             advance_sema: Sema::new("traceAdvanceSema", 1),
             shutdown_sema: Sema::new("traceShutdownSema", 1),
             ms: (0..nms)
-                .map(|i| MSlot::new(i as u64 + 1, i as u64))
+                .map(|i| {
+                    let m = MSlot::new(i as u64 + 1, i as u64);
+                    // The idle M's P is idle until `wakep` starts it.
+                    let idle = i == cfg.emitters + role::IDLE;
+                    m.p_running.store(!idle, Ordering::SeqCst);
+                    m
+                })
                 .collect(),
             gs: (0..nms).map(|i| initial_g(&cfg, i)).collect(),
             stacks: [
