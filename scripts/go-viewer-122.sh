@@ -7,15 +7,9 @@
 # the viewer's log). Bounded: at most 60 s per trace, every fetch 20 s. Prints nothing on
 # success; one `FAIL go tool trace …` line per problem otherwise. Returns 0 when every page
 # answered, 1 otherwise. Needs curl; Go 1.22 at ORACLE_GOROOT_1_22 or /usr/lib/go-1.22.
-#
-# view_trace_122 FILE no-goroutines: the same, for a trace with no goroutine in it (the go1.22
-# model's traces: the model has Ms and Ps but no Gs). go1.22's viewer builds the four profiles
-# from the goroutine summary (made from goroutine state transitions only) and answers each with HTTP 500 `failed to find matching goroutines
-# for name: ` when it is empty (cmd/trace/v2/pprof.go, pprofMatchingGoroutines); those four
-# pages must answer exactly that, every other page 200.
 
 view_trace_122() {
-  local file=$1 no_gs=${2:-} name dir log tool pid addr page code want bad=0
+  local file=$1 name dir log tool pid addr page code want bad=0
   name=$(basename "$file")
   tool=$(ls "${ORACLE_GOROOT_1_22:-/usr/lib/go-1.22}"/pkg/tool/*/trace 2> /dev/null | head -n 1)
   dir=$(mktemp -d); log=$dir/tool.log; : > "$log"
@@ -35,9 +29,6 @@ view_trace_122() {
               "/io?raw=1" "/block?raw=1" "/syscall?raw=1" "/sched?raw=1"; do
     code=$(curl -s -m 20 -o "$dir/page" -w '%{http_code}' "$addr$page" || echo 000)
     want=200
-    if [ "$no_gs" = no-goroutines ] && [[ $page == *raw=1 ]]; then
-      want=500; [ "$(head -n 1 "$dir/page")" = "failed to get records: failed to find matching goroutines for name: " ] || want=body
-    fi
     if [ "$code" != "$want" ] || grep -q '^panic: ' "$dir/page"; then
       echo "FAIL go tool trace $name $page: HTTP $code $(head -c 200 "$dir/page")"; bad=1
     fi

@@ -49,7 +49,7 @@ pub(crate) fn parse_rank_mode(s: &str) -> Result<RankMode, String> {
     }
 }
 
-fn rank_mode_name(m: RankMode) -> &'static str {
+pub(crate) fn rank_mode_name(m: RankMode) -> &'static str {
     match m {
         RankMode::GoCompatible => "go",
         RankMode::Strict => "strict",

@@ -129,7 +129,7 @@ fn shrunk_of(
     json: &Path,
     notes: &mut Vec<String>,
 ) -> Vec<PathBuf> {
-    let shrunk = match shrink_failure(s, v, f, CAMPAIGN_SHRINK) {
+    let shrunk = match shrink_failure(s, v, f, CAMPAIGN_SHRINK, sim::RankMode::GoCompatible) {
         Ok(x) => x,
         Err(e) => {
             notes.push(format!("not shrunk: {e}"));

@@ -5,6 +5,7 @@ use crate::save::load_failure;
 use crate::shrinking::{report, shrink_failure, write_shrunk};
 use sim::native::NATIVE_SCHEDULER;
 use sim::shrink::Budget;
+use sim::RankMode;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -20,6 +21,10 @@ pub struct ShrinkArgs {
     /// Stop after this much wall time (Go syntax: 30s, 2m).
     #[arg(long, default_value = "30s", value_parser = crate::status::parse_go_duration)]
     pub time: Duration,
+    /// Lock-rank checking while replaying, as for `run` (a failure found with `--rank-mode off`
+    /// must be shrunk with it: under Go's ranks the same schedule fails earlier, differently).
+    #[arg(long, default_value = "go", value_parser = crate::args::parse_rank_mode)]
+    pub rank_mode: RankMode,
 }
 
 /// Runs `tracesim shrink`: exit 0 when a shrunk file is written, 2 for bad input.
@@ -38,7 +43,7 @@ pub fn cmd_shrink(a: ShrinkArgs) -> ExitCode {
         replays: a.replays,
         time: a.time,
     };
-    let s = match shrink_failure(scenario, variant, &f, budget) {
+    let s = match shrink_failure(scenario, variant, &f, budget, a.rank_mode) {
         Ok(s) => s,
         Err(e) => return usage(&format!("{path}: {e}")),
     };
@@ -46,8 +51,12 @@ pub fn cmd_shrink(a: ShrinkArgs) -> ExitCode {
     match write_shrunk(&a.file, scenario, variant, &s) {
         Ok(p) => {
             println!("shrunk failure written to {}", p.display());
+            let ranks = match a.rank_mode {
+                RankMode::GoCompatible => String::new(),
+                m => format!(" --rank-mode {}", crate::args::rank_mode_name(m)),
+            };
             println!(
-                "see it: cargo run --release -p scenarios -- replay {} --explain --timeline {}",
+                "see it: cargo run --release -p scenarios -- replay {} --explain --timeline {}{ranks}",
                 p.display(),
                 p.display()
                     .to_string()

@@ -4,7 +4,7 @@
 
 use crate::{body, run_config, save, Scenario};
 use sim::shrink::{Budget, Shape, Shrunk};
-use sim::{Failure, SchedulerSpec};
+use sim::{Failure, RankMode, SchedulerSpec};
 use std::path::{Path, PathBuf};
 use tracer::Variant;
 
@@ -21,9 +21,11 @@ pub fn shrink_failure(
     variant: Variant,
     f: &Failure,
     budget: Budget,
+    rank_mode: RankMode,
 ) -> Result<Shrunk, String> {
     let spec = SchedulerSpec::parse(&f.scheduler)?;
-    let cfg = run_config(scenario, variant, f.base_seed, 1, spec);
+    let mut cfg = run_config(scenario, variant, f.base_seed, 1, spec);
+    crate::args::with_rank_mode(&mut cfg, rank_mode);
     sim::shrink::shrink(&cfg, f, budget, body(scenario, variant))
 }
 

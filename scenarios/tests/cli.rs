@@ -110,3 +110,41 @@ fn dump_reads_both_formats_and_names_the_supported_versions() {
         "{text}"
     );
 }
+
+/// `shrink --rank-mode` replays under that mode: a V2.1 lock-rank failure shrinks under Go's
+/// ranks, and does not replay at all with the rank check off (exit 2, saying so).
+#[test]
+fn shrink_replays_under_the_rank_mode_it_is_given() {
+    let dir = std::env::temp_dir().join(format!("tracesim-cli-shrink-{}", std::process::id()));
+    let out = dir.to_str().unwrap();
+    let (code, text) = tracesim(&[
+        "stress",
+        "go122_stress",
+        "--variant",
+        "v2.1",
+        "--executions",
+        "1",
+        "--jobs",
+        "1",
+        "--out",
+        out,
+    ]);
+    assert_eq!(code, 1, "{text}");
+    let json = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            let n = p.file_name().unwrap().to_string_lossy().to_string();
+            n.ends_with(".json") && !n.contains(".shrunk") && !n.contains(".timeline")
+        })
+        .expect("stress saved the failure");
+    let json = json.to_str().unwrap();
+    let (code, text) = tracesim(&["shrink", json, "--replays", "50", "--rank-mode", "off"]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("does not replay to its failure"), "{text}");
+    let (code, text) = tracesim(&["shrink", json, "--replays", "50", "--rank-mode", "go"]);
+    assert_eq!(code, 0, "{text}");
+    let (code, text) = tracesim(&["shrink", json, "--rank-mode", "sideways"]);
+    assert_eq!(code, 2, "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

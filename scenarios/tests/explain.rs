@@ -59,7 +59,8 @@ fn canary(v: Variant, budget: u64) -> Failure {
 }
 
 fn shrunk(v: Variant, f: &Failure) -> Shrunk {
-    shrink_failure(home(v), v, f, BY_REPLAYS).expect("the canary replays")
+    shrink_failure(home(v), v, f, BY_REPLAYS, sim::RankMode::GoCompatible)
+        .expect("the canary replays")
 }
 
 const HEADER: &str = "        steps        switch         preem         replays       ms explain";

@@ -53,9 +53,8 @@ impl Scenario2 {
     /// PCT's estimate of an execution's length in steps.
     pub fn pct_steps(self) -> u64 {
         match self {
-            Self::StressStartStop => 3000,
-            Self::AdvancePressure => 2500,
-            _ => 1500,
+            Self::StressStartStop => 3500,
+            _ => 2000,
         }
     }
 }
@@ -151,8 +150,8 @@ fn spawn_workers(t: &Arc<Trace>, k: &Knobs2) -> Vec<JoinHandle<Ghost>> {
         hs.push(spawn("allocator", move || harness::allocator(&t, n)));
     }
     let tp = t.clone();
-    hs.push(spawn("poller", move || {
-        harness::poller(&tp);
+    hs.push(spawn("idle-m", move || {
+        tracer::go122::sched::idle_m(&tp);
         Ghost::default()
     }));
     hs

@@ -3,8 +3,10 @@
 //! re-examining Ms with odd seqlocks, then in this order `traceCPUFlush(gen)`,
 //! `stackTab[gen%2].dump(gen)`, `stringTab[gen%2].reset(gen)` and publishing `flushedGen`;
 //! then wait for the reader on `doneSema[gen%2]`, the final checks, and the hand-off of
-//! `traceAdvanceSema`. Steps 3, 4, 9 and 11 (goroutine statuses, pre-registered strings,
-//! `forEachP` beyond the caller's own P) are not modelled: the model's events need no goroutine (see STRESS.md).
+//! `traceAdvanceSema`. Steps 3 and 9: the goroutines whose status nobody traced in the
+//! generation get a `GoStatus` there (see [`super::g`]). Not modelled: step 4 (pre-registered
+//! strings: the block reasons are interned when used) and step 11's `forEachP` beyond the
+//! caller's own P.
 
 use super::ghost::Actor;
 use super::locker::Writer;
@@ -26,6 +28,7 @@ impl Trace {
             return;
         }
         self.frequency(gen);
+        let untraced = self.untraced_gs(gen);
         self.switch_gen(gen, stop);
         let v = self.variant();
         if v == Variant::V2_3 {
@@ -33,23 +36,24 @@ impl Trace {
             self.strings_reset(gen);
         }
         self.quiesce(gen);
+        self.trace_untraced_gs(gen, &untraced);
         self.flush_gen(a, gen);
         if stop {
             self.shutdown_sema.acquire();
-            self.stop_read_cpu();
+            self.stop_read_cpu(a.m);
         } else {
             self.trace_own_p(a.m);
         }
-        self.wait_reader(gen);
+        self.wait_reader(a.m, gen);
         self.final_checks(gen, stop);
         self.generations.fetch_add(1, Ordering::SeqCst);
         if stop && v == Variant::V2_10 {
-            self.stop_advancer();
+            self.stop_advancer(a.m);
             self.advance_sema.release();
         } else {
             self.advance_sema.release();
             if stop {
-                self.stop_advancer();
+                self.stop_advancer(a.m);
             }
         }
         if stop {
@@ -149,11 +153,14 @@ impl Trace {
         self.flushed_gen.store(gen, Ordering::SeqCst);
     }
 
-    /// Step 12: `semacquire(&doneSema[gen%2])`.
-    fn wait_reader(&self, gen: u64) {
-        self.advancer_waiting.store(true, Ordering::SeqCst);
-        self.done_sema[(gen % 2) as usize].acquire();
-        self.advancer_waiting.store(false, Ordering::SeqCst);
+    /// Step 12: `semacquire(&doneSema[gen%2])` by the goroutine of M `m`: it parks
+    /// (`GoBlock`) until the reader's release readies it.
+    fn wait_reader(&self, m: usize, gen: u64) {
+        self.done_waiter.store(m as u64 + 1, Ordering::SeqCst);
+        self.go_block(m, super::strings::REASON_SYNC);
+        self.semacquire(m, &self.done_sema[(gen % 2) as usize]);
+        self.go_resume(m);
+        self.done_waiter.store(0, Ordering::SeqCst);
     }
 
     /// Step 13: the runtime's throws, and the cleanup after a stop.

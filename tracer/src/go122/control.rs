@@ -1,7 +1,7 @@
 //! `StartTrace` and `StopTrace`, after go1.22 `runtime/trace2.go:131-269` (§B.4): wait for a
 //! previous cleanup (`traceShutdownSema`), hold `traceAdvanceSema` across the start, fresh
 //! profBufs, `firstGen = lastNonZeroGen + 1`, reset the reader's state, store `gen`, start the
-//! CPU reader and the advancer. `StopTrace` is `traceAdvance(true)`; it stops the CPU reader
+//! CPU reader and the advancer (each with a fresh `wakeableSleep`), `wakep`. `StopTrace` is `traceAdvance(true)`; it stops the CPU reader
 //! (`traceStopReadCPU`) and, after releasing `traceAdvanceSema`, the advancer.
 //! Not modelled: stop-the-world, `exitingSyscall`, the STW/`ProcsChange` events.
 
@@ -35,17 +35,21 @@ impl Trace {
             self.reader_gen.store(first, Ordering::SeqCst);
             self.flushed_gen.store(0, Ordering::SeqCst);
         }
-        self.advancer_stop.store(false, Ordering::SeqCst);
-        self.cpu_stop.store(false, Ordering::SeqCst);
+        let s = self.session.fetch_add(1, Ordering::SeqCst) as usize;
         self.last_nonzero_gen.store(first, Ordering::SeqCst);
         self.first_gen.store(first, Ordering::SeqCst);
         self.gen.store(first, Ordering::SeqCst);
-        self.trace_own_p(controller_m(self));
+        let c = controller_m(self);
+        self.trace_own_p(c);
+        self.go_create(c, self.m_of(role::CPU_READER));
+        self.go_create(c, self.m_of(role::ADVANCER));
         let hs = vec![
-            harness::spawn_cpu_reader(self),
-            harness::spawn_advancer(self, advances),
+            harness::spawn_cpu_reader(self, s),
+            harness::spawn_advancer(self, s, advances),
         ];
+        self.wakep();
         self.advance_sema.release();
+        self.open_gates();
         Ok(hs)
     }
 
@@ -54,17 +58,17 @@ impl Trace {
         self.trace_advance(a, true);
     }
 
-    /// `traceStopReadCPU`: stop the CPU reader and wait for it.
-    pub fn stop_read_cpu(&self) {
-        self.cpu_stop.store(true, Ordering::SeqCst);
-        self.cpu_exited.acquire();
+    /// `traceStopReadCPU` on M `m` (tracing is off): wake the CPU reader (`cpuSleep.wake`) so that it
+    /// sees it and exits, and wait for it (`<-trace.cpuLogDone`).
+    pub fn stop_read_cpu(&self, m: usize) {
+        self.sleeps()[0].wake(self, m, self.m_of(role::CPU_READER));
+        self.semacquire(m, &self.cpu_exited);
     }
 
-    /// Stop the advancer goroutine and wait for it (`s.stop()`).
-    pub fn stop_advancer(&self) {
-        self.advancer_stop.store(true, Ordering::SeqCst);
-        self.advancer_wake.release();
-        self.advancer_exited.acquire();
+    /// `traceAdvancer.stop()` on M `m`: wake the advancer (`timer.wake`) and wait for it (`<-s.done`).
+    pub fn stop_advancer(&self, m: usize) {
+        self.sleeps()[1].wake(self, m, self.m_of(role::ADVANCER));
+        self.semacquire(m, &self.advancer_exited);
     }
 
     /// The M of role `r` as an actor.

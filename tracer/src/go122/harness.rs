@@ -1,12 +1,14 @@
 //! The actors of §G.2 (v2 column), each the body of one simulated thread: emitters on their
 //! own Ms, the allocator (holds `mheap` and emits a stack-bearing event: edge A of §B.11), the
-//! CPU reader goroutine, the advancer (`traceadvanceperiod=0`: it never sleeps), the reader
-//! goroutine of `runtime/trace.Start` and the scheduler's poller that readies it, and the
-//! controller running start/stop cycles.
+//! CPU reader goroutine, the advancer (`traceadvanceperiod=0`: it advances back to back), the
+//! reader goroutine of `runtime/trace.Start`, and the controller running start/stop cycles.
+//! None of them spins: the reader is readied by `findRunnable`'s poll at scheduling events
+//! (`super::sched`), the CPU reader and the advancer sleep in `wakeableSleep`s, and the
+//! workload parks while tracing is off.
 
 use super::ghost::{Actor, Committed, Ghost};
 use super::out;
-use super::reader::{reader_index, Read, READER_G};
+use super::reader::{Read, READER_G};
 use super::state::{role, Trace};
 use super::variant::Variant;
 use sim::sync::atomic::Ordering;
@@ -44,16 +46,18 @@ fn emit_one(t: &Trace, a: &mut Actor, j: usize, stack: Option<usize>) -> bool {
     true
 }
 
-/// Emitter `i` (M `i`): waits for tracing, then commits its events, with samples between
-/// them and (every other one) while inside a traceLocker.
+/// Emitter `i` (M `i`): waits (parked) for tracing, then commits its events, with samples
+/// between them and (every other one) while inside a traceLocker, calling `runtime.Gosched()`
+/// after each (`schedule` polls the trace reader), and exits (`goexit0` polls again).
 pub fn emitter(t: &Trace, i: usize, plan: &EmitterPlan) -> Ghost {
     let mut a = Actor::on(i);
-    while !t.enabled() && !t.done.load(Ordering::SeqCst) {
-        sim::thread::yield_now();
-    }
     let pool = t.cfg.stacks.len();
     let (mut j, mut samples) = (0, plan.samples);
     while j < plan.events && !t.done.load(Ordering::SeqCst) {
+        if !t.enabled() {
+            t.wait_tracing(i);
+            continue;
+        }
         if samples > 0 {
             samples -= 1;
             sample_on(t, &mut a, (i + samples) % pool, samples % 2 == 1);
@@ -61,10 +65,12 @@ pub fn emitter(t: &Trace, i: usize, plan: &EmitterPlan) -> Ghost {
         let stack = (j % 2 == 0).then_some((i + j) % pool);
         if emit_one(t, &mut a, j, stack) {
             j += 1;
-        } else {
-            sim::thread::yield_now();
+            t.find_runnable(i);
         }
     }
+    t.go_exit(i);
+    t.find_runnable(i);
+    t.proc_stop(i);
     a.ghost
 }
 
@@ -85,7 +91,7 @@ pub fn allocator(t: &Trace, rounds: usize) -> Ghost {
     let mut k = 0;
     while k < rounds.min(t.cfg.alloc_stacks.len()) && !t.done.load(Ordering::SeqCst) {
         if !t.enabled() {
-            sim::thread::yield_now();
+            t.wait_tracing(t.cfg.emitters);
             continue;
         }
         let _h = t.mheap.lock();
@@ -93,47 +99,60 @@ pub fn allocator(t: &Trace, rounds: usize) -> Ghost {
             k += 1;
         }
     }
+    t.go_exit(a.m);
+    t.find_runnable(a.m);
+    t.proc_stop(a.m);
     a.ghost
 }
 
-/// The CPU reader goroutine (`traceStartReadCPU`).
-pub fn spawn_cpu_reader(t: &Arc<Trace>) -> JoinHandle<Ghost> {
+/// The CPU reader goroutine of session `s` (`traceStartReadCPU`): sleeps on `trace.cpuSleep`,
+/// then reads `profBuf[gen%2]` inside a traceLocker, until tracing is off. The 100 ms timer
+/// of Go's sleep is modelled as firing once per generation, when the advancer's does
+/// ([`spawn_advancer`]); `traceStopReadCPU` wakes it to exit.
+pub fn spawn_cpu_reader(t: &Arc<Trace>, s: usize) -> JoinHandle<Ghost> {
     let t = t.clone();
     spawn("cpu-reader", move || {
         let a = t.actor(role::CPU_READER);
-        while !t.cpu_stop.load(Ordering::SeqCst) {
-            sim::thread::yield_now();
-            if let Some(l) = t.acquire(a.m) {
-                t.read_cpu(l.gen);
-                l.release();
-            }
+        t.go_resume(a.m);
+        while t.enabled() {
+            t.sleeps[s][0].sleep(&t, a.m);
+            let Some(l) = t.acquire(a.m) else {
+                break;
+            };
+            t.read_cpu(l.gen);
+            l.release();
         }
+        t.go_exit(a.m);
         t.cpu_exited.release();
         a.ghost
     })
 }
 
-/// The advancer goroutine with `traceadvanceperiod=0`: up to `advances` generations, then it
-/// sleeps (`wakeableSleep`) until `StopTrace` wakes it to exit.
-pub fn spawn_advancer(t: &Arc<Trace>, advances: usize) -> JoinHandle<Ghost> {
+/// The advancer goroutine of session `s` with `traceadvanceperiod=0`: `for traceEnabled() {
+/// timer.sleep(0); traceAdvance(false) }`, back to back, for `advances` generations; then its
+/// timer no longer fires (the model's bound) and it sleeps until `StopTrace` wakes it to exit.
+/// Each expiry also fires the CPU reader's timer.
+pub fn spawn_advancer(t: &Arc<Trace>, s: usize, advances: usize) -> JoinHandle<Ghost> {
     let t = t.clone();
     spawn("advancer", move || {
         let mut a = t.actor(role::ADVANCER);
+        let [cpu, timer] = &t.sleeps[s];
         let mut n = 0;
-        while !t.advancer_stop.load(Ordering::SeqCst) {
-            if n == advances {
-                t.advancer_wake.acquire();
-                continue;
+        t.go_resume(a.m);
+        while t.enabled() {
+            if n < advances {
+                timer.sleep_zero(&t, a.m);
+                cpu.wake(&t, a.m, t.m_of(role::CPU_READER));
+            } else {
+                timer.sleep(&t, a.m);
             }
-            if t.enabled() {
-                t.trace_advance(&mut a, false);
-                n += 1;
-                if n == 1 {
-                    t.advanced.release();
-                }
+            t.trace_advance(&mut a, false);
+            n += 1;
+            if n == 1 {
+                t.advanced.release();
             }
-            sim::thread::yield_now();
         }
+        t.go_exit(a.m);
         t.advancer_exited.release();
         a.ghost
     })
@@ -143,24 +162,16 @@ pub fn spawn_advancer(t: &Arc<Trace>, advances: usize) -> JoinHandle<Ghost> {
 pub fn reader(t: &Trace, g: u64, m: usize) -> (Vec<u8>, Ghost) {
     let mut a = Actor::on(m);
     let mut out = Vec::new();
+    t.go_resume(m);
     loop {
         match t.read_trace0(&mut a, g) {
             Read::Data(b) => out.extend_from_slice(&b),
-            Read::Park => t.park_reader(g),
+            Read::Park => t.park_reader(g, m),
             Read::Nil => break,
         }
     }
+    t.go_exit(m);
     (out, a.ghost)
-}
-
-/// The scheduler's poll (`findRunnable` → `traceReader`): readies the parked reader.
-pub fn poller(t: &Trace) {
-    while !t.done.load(Ordering::SeqCst) {
-        if let Some(g) = t.trace_reader() {
-            t.parkers[reader_index(g)].unpark();
-        }
-        sim::thread::yield_now();
-    }
 }
 
 /// One session's output and the ghost logs of the goroutines it started.
@@ -180,6 +191,7 @@ pub fn controller(t: &Arc<Trace>, sessions: usize, advances: usize, pause: usize
             .expect("the controller starts tracing only when it is off");
         let first_gen = t.first_gen.load(Ordering::SeqCst);
         let readers = spawn_readers(t);
+        t.wakep();
         for _ in 0..pause {
             sim::thread::yield_now();
         }
@@ -192,6 +204,7 @@ pub fn controller(t: &Arc<Trace>, sessions: usize, advances: usize, pause: usize
             ghost: Ghost::default(),
         };
         for (k, h) in readers.into_iter().enumerate() {
+            t.find_runnable(a.m);
             let (b, g) = h.join();
             if k == 0 || s.bytes.is_empty() {
                 s.bytes = b;
@@ -204,6 +217,8 @@ pub fn controller(t: &Arc<Trace>, sessions: usize, advances: usize, pause: usize
         out.push(s);
     }
     t.done.store(true, Ordering::SeqCst);
+    t.open_gates();
+    t.wakep();
     if let Some(s) = out.last_mut() {
         s.ghost.merge(std::mem::take(&mut a.ghost));
     }
@@ -212,12 +227,14 @@ pub fn controller(t: &Arc<Trace>, sessions: usize, advances: usize, pause: usize
 
 fn spawn_readers(t: &Arc<Trace>) -> Vec<JoinHandle<(Vec<u8>, Ghost)>> {
     let n = if t.variant() == Variant::V2_12 { 2 } else { 1 };
+    let c = t.m_of(role::CONTROLLER);
     (0..n)
         .map(|k| {
             let (t2, m) = (
                 t.clone(),
                 t.m_of(if k == 0 { role::READER } else { role::READER_B }),
             );
+            t.go_create(c, m);
             spawn(&format!("reader-{k}"), move || reader(&t2, READER_G[k], m))
         })
         .collect()

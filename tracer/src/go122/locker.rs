@@ -43,8 +43,21 @@ impl<'a> Locker<'a> {
         self.t.ms[self.m].seqlock.fetch_add(1, Ordering::SeqCst);
     }
 
-    /// `eventWriter`: this M's writer for `gen`, with the P's status first if not yet traced.
+    /// `eventWriter`: this M's writer for `gen`, with the P's status first if not yet traced,
+    /// then the status of the goroutine running on this M (`curg`), if any and not yet traced.
     pub fn writer(&self) -> Writer<'a> {
+        let mut w = self.writer_no_g();
+        let g = &self.t.gs[self.m];
+        if g.status.load(Ordering::SeqCst) == super::g::RUNNING && g.acquire_status(self.gen) {
+            let m = self.t.ms[self.m].id;
+            w.event(out::EV_GO_STATUS, &[g.id, m, super::g::RUNNING]);
+        }
+        w
+    }
+
+    /// `eventWriter` for an M whose goroutine is not (yet) running: the P's status only (running,
+    /// or idle before a `ProcStart`).
+    pub fn writer_no_g(&self) -> Writer<'a> {
         let ms = &self.t.ms[self.m];
         let mut w = Writer {
             t: self.t,
@@ -54,7 +67,12 @@ impl<'a> Locker<'a> {
             buf: ms.take(self.gen),
         };
         if ms.p_status_gen.swap(self.gen, Ordering::SeqCst) != self.gen {
-            w.event(out::EV_PROC_STATUS, &[ms.p, out::PROC_RUNNING]);
+            let st = if ms.p_running.load(Ordering::SeqCst) {
+                out::PROC_RUNNING
+            } else {
+                out::PROC_IDLE
+            };
+            w.event(out::EV_PROC_STATUS, &[ms.p, st]);
         }
         w
     }
@@ -73,13 +91,24 @@ pub struct Writer<'a> {
 impl<'a> Writer<'a> {
     /// `unsafeTraceWriter(gen, buf)`: a writer with no M.
     pub fn unowned(t: &'a Trace, gen: u64, buf: Option<Box<TraceBuf>>) -> Self {
+        Self::batch_of(t, gen, out::NO_M).with_buf(buf)
+    }
+
+    /// A fresh batch tagged with M `m_id` but not in that M's buffer slot (see
+    /// [`Trace::trace_untraced_gs`]).
+    pub fn batch_of(t: &'a Trace, gen: u64, m_id: u64) -> Self {
         Self {
             t,
             gen,
-            m_id: out::NO_M,
+            m_id,
             slot: None,
-            buf,
+            buf: None,
         }
+    }
+
+    fn with_buf(mut self, buf: Option<Box<TraceBuf>>) -> Self {
+        self.buf = buf;
+        self
     }
 
     /// `ensure`: room for `n` bytes, refilling if needed; whether a new batch was started.

@@ -21,6 +21,11 @@ pub struct MSlot {
     busy: [AtomicBool; 2],
     /// The generation whose `ProcStatus` this M's P has emitted (`statusTraced`).
     pub p_status_gen: AtomicU64,
+    /// The P is running (held by this M); false while it is idle (`releasep`).
+    pub p_running: AtomicBool,
+    /// The P's `seqGen` and `seq` (for `ProcStart`).
+    p_seq_gen: AtomicU64,
+    p_seq: AtomicU64,
 }
 
 impl MSlot {
@@ -36,7 +41,18 @@ impl MSlot {
             ],
             busy: [AtomicBool::new(false), AtomicBool::new(false)],
             p_status_gen: AtomicU64::new(0),
+            p_running: AtomicBool::new(true),
+            p_seq_gen: AtomicU64::new(0),
+            p_seq: AtomicU64::new(0),
         }
+    }
+
+    /// The P's `nextSeq(gen)` (only its owner calls it).
+    pub fn next_p_seq(&self, gen: u64) -> u64 {
+        if self.p_seq_gen.swap(gen, Ordering::SeqCst) != gen {
+            self.p_seq.store(0, Ordering::SeqCst);
+        }
+        self.p_seq.fetch_add(1, Ordering::SeqCst) + 1
     }
 
     /// Takes `buf[gen%2]` for writing (the M, inside traceAcquire, or the advancer under

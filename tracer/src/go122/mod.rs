@@ -9,8 +9,10 @@
 //!   `flush`, `traceBufFlush`; [`out`]: the one door to the encoder.
 //! - [`tab`]: `traceMap`; [`stack`]: `stackTab[2]`, `dump`, `makeTraceFrames`, `mallocgc`;
 //!   [`strings`]: `stringTab[2]`; [`cpu`]: `profBuf[2]`, the SIGPROF handler, `traceReadCPU`.
+//! - [`g`]: goroutines, their statuses and `GoCreate`/`GoStart`/`GoBlock`/`GoUnblock`/`GoDestroy`.
 //! - [`advance`]: `traceAdvance`; [`control`]: `StartTrace`/`StopTrace`; [`reader`]:
-//!   `readTrace0` and the reader's generation hand-off.
+//!   `readTrace0` and the reader's generation hand-off; [`sched`]: `findRunnable`'s poll,
+//!   `wakep`, the idle M, `wakeableSleep`.
 //! - [`harness`]: the actors of §G.2; [`ghost`]: what they committed; [`validate`]: Go's reader
 //!   and validator plus the ghost invariants; [`variant`]: V2.0–V2.12.
 //! - [`wire`]: the go1.22 wire format (encoder, Go's reader and `testtrace.Validator`).
@@ -19,6 +21,7 @@ pub mod advance;
 pub mod buf;
 pub mod control;
 pub mod cpu;
+pub mod g;
 pub mod ghost;
 pub mod harness;
 pub mod locker;
@@ -26,6 +29,7 @@ pub mod locks;
 pub mod m;
 pub mod out;
 pub mod reader;
+pub mod sched;
 pub mod stack;
 pub mod state;
 pub mod strings;

@@ -7,7 +7,9 @@ pub use super::wire::enc::{
     strings_begin, CpuSample, EVENT_BYTES_MAX, HEADER, NO_M,
 };
 pub use super::wire::ev::{
-    EV_GC_SWEEP_BEGIN, EV_GC_SWEEP_END, EV_HEAP_ALLOC, EV_PROC_STATUS, PROC_RUNNING,
+    EV_GC_SWEEP_BEGIN, EV_GC_SWEEP_END, EV_GO_BLOCK, EV_GO_CREATE, EV_GO_DESTROY, EV_GO_START,
+    EV_GO_STATUS, EV_GO_UNBLOCK, EV_HEAP_ALLOC, EV_PROC_START, EV_PROC_STATUS, EV_PROC_STOP,
+    PROC_IDLE, PROC_RUNNING,
 };
 pub use crate::wire::enc::Frame;
 

@@ -7,6 +7,7 @@
 use super::ghost::Actor;
 use super::out;
 use super::state::Trace;
+use super::strings::REASON_SYSTEM;
 use super::variant::Variant;
 use sim::sync::atomic::Ordering;
 
@@ -79,14 +80,19 @@ impl Trace {
         }
     }
 
-    /// `semrelease(&doneSema[i])`; when it readies the parked advancer, `ready` runs on this
-    /// M: `traceAcquire`, an event (`GoUnblock` in Go; a `HeapAlloc` stands for it here),
-    /// `traceRelease`.
+    /// `semrelease(&doneSema[i])`; when it readies the goroutine parked there (the advancer,
+    /// or `StopTrace`'s caller), `ready` runs on this M: `traceAcquire`, `GoUnblock`,
+    /// `traceRelease`, then `wakep`. Go adds the permit first and readies the dequeued waiter
+    /// after; the model readies first, because its waiter runs as soon as the permit is there
+    /// (a Go waiter runs only once readied), and its `GoStart` must follow the `GoUnblock`.
     fn done_release(&self, a: &mut Actor, i: usize) {
-        let waiter = self.advancer_waiting.load(Ordering::SeqCst);
+        let waiter = self.done_waiter.load(Ordering::SeqCst);
+        if waiter != 0 {
+            self.go_ready(a.m, waiter as usize - 1);
+        }
         self.done_sema[i].release();
-        if waiter {
-            self.heap_alloc_event(a);
+        if waiter != 0 {
+            self.wakep();
         }
     }
 
@@ -108,19 +114,22 @@ impl Trace {
             .ok()
     }
 
-    /// `gopark(traceReaderParkCallback)`: publish the reader, re-check, sleep until readied.
-    pub fn park_reader(&self, g: u64) {
+    /// `gopark(traceReaderParkCallback)` by reader `g` on M `m`: `GoBlock`, then the callback
+    /// publishes the reader and re-checks (declining the park: the reader unblocks itself and
+    /// runs on); else `schedule()` polls on this M and the reader sleeps until readied, and runs
+    /// again (`GoStart`).
+    pub fn park_reader(&self, g: u64, m: usize) {
+        self.go_block(m, REASON_SYSTEM);
         let published = self
             .reader
             .compare_exchange(0, g, Ordering::SeqCst, Ordering::SeqCst)
             .is_ok();
-        if !published {
-            return;
+        if published && self.trace_reader() != Some(g) {
+            // park_m → schedule() on this M: findRunnable polls (it may hand out this reader).
+            self.find_runnable(m);
+            self.parkers[reader_index(g)].park();
         }
-        if self.trace_reader() == Some(g) {
-            return;
-        }
-        self.parkers[reader_index(g)].park();
+        self.go_resume(m);
     }
 }
 

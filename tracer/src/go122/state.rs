@@ -7,8 +7,10 @@
 
 use super::buf::TraceBuf;
 use super::cpu::Cpu;
+use super::g::{self, GSlot};
 use super::locks;
 use super::m::MSlot;
+use super::sched::WakeableSleep;
 use super::strings::StringTab;
 use super::tab::TraceMap;
 use super::variant::Variant;
@@ -46,8 +48,10 @@ pub mod role {
     pub const ADVANCER: usize = 3;
     pub const ALLOCATOR: usize = 4;
     pub const READER_B: usize = 5;
+    /// The idle M that `wakep` starts (it runs no goroutine).
+    pub const IDLE: usize = 6;
     /// Ms besides the emitters.
-    pub const COUNT: usize = 6;
+    pub const COUNT: usize = 7;
 }
 
 /// The state behind `trace.lock`.
@@ -79,6 +83,8 @@ pub struct Trace {
     pub advance_sema: Sema,
     pub shutdown_sema: Sema,
     pub ms: Vec<MSlot>,
+    /// The goroutine of each M (`allgs`, indexed like `ms`).
+    pub gs: Vec<GSlot>,
     pub stacks: [TraceMap; 2],
     pub strings: [StringTab; 2],
     pub cpu: Cpu,
@@ -86,19 +92,26 @@ pub struct Trace {
     /// `sched.lock` (taken to snapshot `allm`).
     pub sched: Mutex<()>,
     pub parkers: [Parker; 2],
-    /// Harness: the advancer and CPU reader are asked to stop, and signal their exit.
-    pub advancer_stop: AtomicBool,
-    pub cpu_stop: AtomicBool,
+    /// The idle M that `wakep` starts to run `findRunnable` (see [`super::sched`]).
+    pub idle_m: Parker,
+    /// Harness: where the workload goroutines (emitters, then the allocator) wait while
+    /// tracing is off.
+    pub gates: Vec<Parker>,
+    /// Per session: `trace.cpuSleep` and `traceAdvancer.timer` (`newWakeableSleep` in each
+    /// `StartTrace`).
+    pub sleeps: Vec<[WakeableSleep; 2]>,
+    /// Sessions started so far; the current one is `session - 1`.
+    pub session: AtomicU64,
     /// The first generation of the current session.
     pub first_gen: AtomicU64,
+    /// `traceAdvancer.done` and `trace.cpuLogDone`: the goroutines' exits.
     pub advancer_exited: Sema,
-    /// The advancer's `wakeableSleep` once its generations are done.
-    pub advancer_wake: Sema,
     pub cpu_exited: Sema,
     /// Harness: the advancer finished its first generation of the session.
     pub advanced: Sema,
-    /// Ghost: the advancer waits in `doneSema` (whether a release readies a goroutine).
-    pub advancer_waiting: AtomicBool,
+    /// The goroutine waiting in `doneSema` (1 + its M index; 0 if none): the one a release
+    /// readies.
+    pub done_waiter: AtomicU64,
     /// Ghost: unique event ids, allocations counted, the controller finished.
     pub next_id: AtomicU64,
     pub allocations: AtomicU64,
@@ -129,8 +142,15 @@ impl Trace {
             advance_sema: Sema::new("traceAdvanceSema", 1),
             shutdown_sema: Sema::new("traceShutdownSema", 1),
             ms: (0..nms)
-                .map(|i| MSlot::new(i as u64 + 1, i as u64))
+                .map(|i| {
+                    let m = MSlot::new(i as u64 + 1, i as u64);
+                    // The idle M's P is idle until `wakep` starts it.
+                    let idle = i == cfg.emitters + role::IDLE;
+                    m.p_running.store(!idle, Ordering::SeqCst);
+                    m
+                })
                 .collect(),
+            gs: (0..nms).map(|i| initial_g(&cfg, i)).collect(),
             stacks: [
                 TraceMap::new(&locks::TRACE_STACK_TAB, slots),
                 TraceMap::new(&locks::TRACE_STACK_TAB, slots),
@@ -143,14 +163,24 @@ impl Trace {
                 Parker::new("the trace reader"),
                 Parker::new("the second trace reader"),
             ],
-            advancer_stop: AtomicBool::new(false),
-            cpu_stop: AtomicBool::new(false),
+            idle_m: Parker::new("an idle M (stopm, until wakep)"),
+            gates: (0..=cfg.emitters)
+                .map(|_| Parker::new("a workload goroutine (tracing is off)"))
+                .collect(),
+            sleeps: (0..cfg.sessions)
+                .map(|_| {
+                    [
+                        WakeableSleep::new("trace.cpuSleep"),
+                        WakeableSleep::new("traceAdvancer.timer"),
+                    ]
+                })
+                .collect(),
+            session: AtomicU64::new(0),
             first_gen: AtomicU64::new(0),
             advancer_exited: Sema::new("advancer exit", 0),
-            advancer_wake: Sema::new("wakeableSleep", 0),
             cpu_exited: Sema::new("traceStopReadCPU wait", 0),
             advanced: Sema::new("a generation boundary", 0),
-            advancer_waiting: AtomicBool::new(false),
+            done_waiter: AtomicU64::new(0),
             next_id: AtomicU64::new(1),
             allocations: AtomicU64::new(0),
             mallocs: AtomicU64::new(0),
@@ -184,4 +214,22 @@ impl Trace {
     pub fn enabled(&self) -> bool {
         self.gen.load(Ordering::SeqCst) != 0
     }
+}
+
+/// The goroutine of M `i` when the program starts: the emitters, the controller and (when it
+/// runs) the allocator are running; the readers, the CPU reader and the advancer are created
+/// by each session; the idle M runs none.
+fn initial_g(cfg: &Config, i: usize) -> GSlot {
+    let r = i.checked_sub(cfg.emitters);
+    let id = match r {
+        Some(role::READER) => super::reader::READER_G[0],
+        Some(role::READER_B) => super::reader::READER_G[1],
+        _ => g::goid_of(i),
+    };
+    let running = match r {
+        None | Some(role::CONTROLLER) => true,
+        Some(role::ALLOCATOR) => !cfg.alloc_stacks.is_empty(),
+        _ => false,
+    };
+    GSlot::new(id, if running { g::RUNNING } else { g::DEAD })
 }

@@ -31,12 +31,20 @@ impl StringTab {
 /// The key of the file name every frame shares.
 pub const FILE_KEY: u64 = 1;
 
-/// The text of string `key`: the file, or a function named after its PC.
+/// The keys of the block reasons (`traceBlockReasonStrings`) the model's goroutines park with:
+/// a semaphore (`doneSema`), a channel receive (a `wakeableSleep`), `ReadTrace`'s park.
+pub const REASON_SYNC: u64 = u64::MAX - 1;
+pub const REASON_CHAN_RECV: u64 = u64::MAX - 2;
+pub const REASON_SYSTEM: u64 = u64::MAX - 3;
+
+/// The text of string `key`: the file, a block reason, or a function named after its PC.
 pub fn string_of(key: u64) -> String {
-    if key == FILE_KEY {
-        "/src/tracesim/model.go".to_string()
-    } else {
-        format!("main.fn_{key:x}")
+    match key {
+        FILE_KEY => "/src/tracesim/model.go".to_string(),
+        REASON_SYNC => "sync".to_string(),
+        REASON_CHAN_RECV => "chan receive".to_string(),
+        REASON_SYSTEM => "system goroutine wait".to_string(),
+        _ => format!("main.fn_{key:x}"),
     }
 }
 

@@ -23,6 +23,7 @@ pub fn invariant_of(msg: &str) -> &'static str {
         ("func string", "I6"),
         ("file string", "I6"),
         ("string ID", "I6"),
+        ("strings with the same ID", "I6"),
         ("stack", "I5"),
         ("generation", "I7"),
         ("frequency", "I7"),
