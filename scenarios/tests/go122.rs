@@ -104,7 +104,9 @@ fn v2_1_with_rank_reports_recorded_the_trace_stays_valid() {
 
 #[test]
 fn v2_2_one_live_table_realises_the_abba_deadlock_by_schedule() {
-    let mut c = cfg(Scenario2::Stress, 1, 600, SchedulerSpec::Mix);
+    // The ABBA needs two preemptions (the allocator between the advancer's two acquisitions):
+    // PCT's depth 3 finds it first (execution 538 of base seed 1; random walk: 1017).
+    let mut c = cfg(Scenario2::Stress, 1, 1000, SchedulerSpec::Pct { depth: 3 });
     c.rank_mode = RankMode::Off;
     let r = go_with(&c, Scenario2::Stress, Variant::V2_2);
     let abba = [
@@ -124,9 +126,9 @@ fn v2_2_one_live_table_realises_the_abba_deadlock_by_schedule() {
 fn v2_3_dump_before_quiescence_loses_stacks() {
     let fs = must_fail(Scenario2::CpuProfile, Variant::V2_3, 300);
     assert!(
-        fs.iter().all(
-            |f| f.message.starts_with("invariant I13") || f.message.starts_with("invariant I5")
-        ),
+        fs.iter().all(|f| f.message.starts_with("invariant I13")
+            || f.message.starts_with("invariant I5")
+            || f.message.starts_with("data race on `traceMapNode`")),
         "{}",
         fs[0]
     );
@@ -181,7 +183,8 @@ fn v2_7_flushing_odd_seqlocks_tears_or_loses_batches() {
             "invariant I3",
             "invariant I10",
             "invariant I12",
-            "invariant I13"
+            "invariant I13",
+            "data race on `m.trace.buf"
         ]
         .iter()
         .any(|p| f.message.starts_with(p))),

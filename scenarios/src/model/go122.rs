@@ -181,13 +181,12 @@ pub fn run(s: Scenario2, variant: Variant) {
 /// Harness self-check: tiny buffers must make every execution flush batches, allocate
 /// buffers, recycle one through the free list, and cross a generation.
 fn pressure(t: &Trace) {
-    use sim::sync::atomic::Ordering;
     let (flushes, reuses) = {
         let q = t.lock.lock();
         (q.flushes, q.reuses)
     };
-    let allocations = t.allocations.load(Ordering::SeqCst);
-    let generations = t.generations.load(Ordering::SeqCst);
+    let allocations = t.allocations.get();
+    let generations = t.generations.get();
     sim::invariant!(
         flushes > 0 && reuses > 0 && allocations > 0 && generations > 1,
         "harness",

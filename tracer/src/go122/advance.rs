@@ -46,7 +46,7 @@ impl Trace {
         }
         self.wait_reader(a.m, gen);
         self.final_checks(gen, stop);
-        self.generations.fetch_add(1, Ordering::SeqCst);
+        self.generations.add(1);
         if stop && v == Variant::V2_10 {
             self.stop_advancer(a.m);
             self.advance_sema.release();

@@ -52,7 +52,7 @@ impl Trace {
 
     /// `sysAlloc` of a fresh buffer (no lock held).
     fn sys_alloc(&self) -> Box<TraceBuf> {
-        self.allocations.fetch_add(1, Ordering::SeqCst);
+        self.allocations.add(1);
         let cap = self.cfg.buf_bytes;
         Box::new(TraceBuf {
             bytes: Vec::with_capacity(cap),

@@ -43,12 +43,8 @@ impl GSlot {
 
     /// `acquireStatus(gen)`: whether the caller is the one to trace the status in `gen`.
     pub fn acquire_status(&self, gen: u64) -> bool {
-        let slot = &self.traced[(gen % 2) as usize];
-        let old = slot.load(Ordering::SeqCst);
-        old != gen
-            && slot
-                .compare_exchange(old, gen, Ordering::SeqCst, Ordering::SeqCst)
-                .is_ok()
+        // One atomic, as Go's `CompareAndSwap(0, 1)`: storing `gen` over `gen` changes nothing.
+        self.traced[(gen % 2) as usize].swap(gen, Ordering::SeqCst) != gen
     }
 
     /// `statusWasTraced(gen)`.

@@ -53,7 +53,7 @@ pub fn emitter(t: &Trace, i: usize, plan: &EmitterPlan) -> Ghost {
     let mut a = Actor::on(i);
     let pool = t.cfg.stacks.len();
     let (mut j, mut samples) = (0, plan.samples);
-    while j < plan.events && !t.done.load(Ordering::SeqCst) {
+    while j < plan.events && !t.done.get() {
         if !t.enabled() {
             t.wait_tracing(i);
             continue;
@@ -89,7 +89,7 @@ pub fn allocator(t: &Trace, rounds: usize) -> Ghost {
     let mut a = Actor::on(t.m_of(role::ALLOCATOR));
     let pool = t.cfg.stacks.len();
     let mut k = 0;
-    while k < rounds.min(t.cfg.alloc_stacks.len()) && !t.done.load(Ordering::SeqCst) {
+    while k < rounds.min(t.cfg.alloc_stacks.len()) && !t.done.get() {
         if !t.enabled() {
             t.wait_tracing(t.cfg.emitters);
             continue;
@@ -216,7 +216,7 @@ pub fn controller(t: &Arc<Trace>, sessions: usize, advances: usize, pause: usize
         }
         out.push(s);
     }
-    t.done.store(true, Ordering::SeqCst);
+    t.done.set(true);
     t.open_gates();
     t.wakep();
     if let Some(s) = out.last_mut() {

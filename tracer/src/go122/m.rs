@@ -7,6 +7,7 @@
 
 use super::buf::TraceBuf;
 use sim::cell::Shared;
+use sim::ghost::Flag;
 use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// One M.
@@ -18,7 +19,7 @@ pub struct MSlot {
     /// `mp.trace.seqlock`.
     pub seqlock: AtomicU64,
     bufs: [Shared<Option<Box<TraceBuf>>>; 2],
-    busy: [AtomicBool; 2],
+    busy: [Flag; 2],
     /// The generation whose `ProcStatus` this M's P has emitted (`statusTraced`).
     pub p_status_gen: AtomicU64,
     /// The P is running (held by this M); false while it is idle (`releasep`).
@@ -39,7 +40,7 @@ impl MSlot {
                 Shared::new("m.trace.buf[0]", None),
                 Shared::new("m.trace.buf[1]", None),
             ],
-            busy: [AtomicBool::new(false), AtomicBool::new(false)],
+            busy: [Flag::new(false), Flag::new(false)],
             p_status_gen: AtomicU64::new(0),
             p_running: AtomicBool::new(true),
             p_seq_gen: AtomicU64::new(0),
@@ -60,7 +61,8 @@ impl MSlot {
     #[track_caller]
     pub fn take(&self, gen: u64) -> Option<Box<TraceBuf>> {
         let i = (gen % 2) as usize;
-        let was = self.busy[i].swap(true, Ordering::SeqCst);
+        let was = self.busy[i].get();
+        self.busy[i].set(true);
         sim::invariant!(
             !was,
             "I4",
@@ -76,7 +78,7 @@ impl MSlot {
     pub fn put(&self, gen: u64, b: Option<Box<TraceBuf>>) {
         let i = (gen % 2) as usize;
         self.bufs[i].with_mut(|slot| *slot = b);
-        self.busy[i].store(false, Ordering::SeqCst);
+        self.busy[i].set(false);
     }
 
     /// Whether the seqlock is odd (the M is inside a traceLocker or a SIGPROF write).

@@ -131,7 +131,7 @@ pub fn idle_m(t: &Trace) {
     let m = t.m_of(role::IDLE);
     loop {
         t.idle_m.park();
-        if t.done.load(Ordering::SeqCst) {
+        if t.done.get() {
             break;
         }
         t.proc_start(m);

@@ -11,7 +11,6 @@ use super::out::{self, Frame, EV_HEAP_ALLOC};
 use super::state::Trace;
 use super::strings::FILE_KEY;
 use super::tab::TraceMap;
-use sim::sync::atomic::Ordering;
 
 impl Trace {
     /// `stackTab[gen%2]` (one table for all generations under V2.2).
@@ -37,7 +36,7 @@ impl Trace {
             .variant()
             .locked_walk()
             .then(|| tab.lock.lock_quiescent());
-        tab.dumping.store(true, Ordering::SeqCst);
+        tab.dumping.set(true);
         let mut w = super::locker::Writer::unowned(self, gen, None);
         for (key, id) in tab.nodes() {
             let frames = self.make_frames(a, gen, key);
@@ -48,7 +47,7 @@ impl Trace {
             }
             w.raw(|b| b.extend_from_slice(&rec));
         }
-        tab.dumping.store(false, Ordering::SeqCst);
+        tab.dumping.set(false);
         let held = walk_lock.unwrap_or_else(|| tab.lock.lock());
         tab.reset(&held);
         drop(held);
@@ -85,7 +84,7 @@ impl Trace {
     /// third reports the heap size (`traceHeapAlloc`), an event in the current generation.
     pub fn mallocgc(&self, a: &mut Actor) {
         sim::sync::may_acquire(&locks::FIN);
-        let n = self.mallocs.fetch_add(1, Ordering::SeqCst);
+        let n = self.mallocs.add(1);
         if n.is_multiple_of(2) {
             let _h = self.mheap.lock();
         }

@@ -14,6 +14,7 @@ use super::sched::WakeableSleep;
 use super::strings::StringTab;
 use super::tab::TraceMap;
 use super::variant::Variant;
+use sim::ghost::{Counter, Flag, Ticks};
 use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use sim::sync::{Mutex, Parker, Sema};
 use std::collections::VecDeque;
@@ -69,7 +70,8 @@ pub struct Queues {
 /// The tracer; see the module docs.
 pub struct Trace {
     pub cfg: Config,
-    pub clock: AtomicU64,
+    /// The CPU's tick counter (`cputicks`): orders nothing, see [`sim::ghost::Ticks`].
+    pub clock: Ticks,
     pub lock: Mutex<Queues>,
     pub gen: AtomicU64,
     pub last_nonzero_gen: AtomicU64,
@@ -113,11 +115,11 @@ pub struct Trace {
     /// readies.
     pub done_waiter: AtomicU64,
     /// Ghost: unique event ids, allocations counted, the controller finished.
-    pub next_id: AtomicU64,
-    pub allocations: AtomicU64,
-    pub mallocs: AtomicU64,
-    pub generations: AtomicU64,
-    pub done: AtomicBool,
+    pub next_id: Counter,
+    pub allocations: Counter,
+    pub mallocs: Counter,
+    pub generations: Counter,
+    pub done: Flag,
 }
 
 impl Trace {
@@ -126,7 +128,7 @@ impl Trace {
         let nms = cfg.emitters + role::COUNT;
         let slots = cfg.tab_slots;
         Self {
-            clock: AtomicU64::new(0),
+            clock: Ticks::new(),
             lock: Mutex::ranked(&locks::TRACE, Queues::default()),
             gen: AtomicU64::new(0),
             last_nonzero_gen: AtomicU64::new(0),
@@ -181,11 +183,11 @@ impl Trace {
             cpu_exited: Sema::new("traceStopReadCPU wait", 0),
             advanced: Sema::new("a generation boundary", 0),
             done_waiter: AtomicU64::new(0),
-            next_id: AtomicU64::new(1),
-            allocations: AtomicU64::new(0),
-            mallocs: AtomicU64::new(0),
-            generations: AtomicU64::new(0),
-            done: AtomicBool::new(false),
+            next_id: Counter::new(1),
+            allocations: Counter::new(0),
+            mallocs: Counter::new(0),
+            generations: Counter::new(0),
+            done: Flag::new(false),
             cfg,
         }
     }
@@ -197,12 +199,12 @@ impl Trace {
 
     /// The trace clock (`traceClockNow`): a global logical clock, strictly increasing.
     pub fn tick(&self) -> u64 {
-        self.clock.fetch_add(1, Ordering::SeqCst) + 1
+        self.clock.now()
     }
 
     /// A fresh ghost id (event values and sample goroutines carry it to the output).
     pub fn fresh_id(&self) -> u64 {
-        self.next_id.fetch_add(1, Ordering::SeqCst)
+        self.next_id.add(1)
     }
 
     /// The variant.

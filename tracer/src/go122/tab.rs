@@ -1,9 +1,14 @@
 //! `traceMap`, after go1.22 `runtime/trace2map.go`: lock-free `find`, insert under the table
 //! lock after a re-`find` (`seq.Add(1)`, the node written before it is published), `stealID`,
 //! and `reset` (asserting the lock is held). Keys are small integers naming a stack of the
-//! pool or a string; nodes are atomics, so a racing reader sees stale data, never torn memory.
+//! pool or a string. The published length is the atomic Go's bucket heads are; the nodes
+//! behind it are race-checked cells, written under the lock before the length publishes them
+//! and immutable after ("Synchronization not necessary. Once published to the table, these
+//! values are immutable."), so `find`'s one scheduling point is the length's load, and a node
+//! rewritten while a walk reads it (a reset before quiescence) is a `data_race`.
 
-use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use sim::cell::Shared;
+use sim::sync::atomic::{AtomicU64, Ordering};
 use sim::sync::{Mutex, MutexGuard};
 use sim::LockClass;
 
@@ -11,11 +16,11 @@ use sim::LockClass;
 pub struct TraceMap {
     pub lock: Mutex<()>,
     seq: AtomicU64,
-    keys: Vec<AtomicU64>,
-    ids: Vec<AtomicU64>,
+    /// `(key, id)` of each node.
+    nodes: Vec<Shared<(u64, u64)>>,
     len: AtomicU64,
     /// Ghost (I13): the table is being dumped; an insert now is a put after quiescence.
-    pub dumping: AtomicBool,
+    pub dumping: sim::ghost::Flag,
 }
 
 impl TraceMap {
@@ -24,19 +29,22 @@ impl TraceMap {
         Self {
             lock: Mutex::ranked(class, ()),
             seq: AtomicU64::new(0),
-            keys: (0..slots).map(|_| AtomicU64::new(0)).collect(),
-            ids: (0..slots).map(|_| AtomicU64::new(0)).collect(),
+            nodes: (0..slots)
+                .map(|_| Shared::new("traceMapNode", (0, 0)))
+                .collect(),
             len: AtomicU64::new(0),
-            dumping: AtomicBool::new(false),
+            dumping: sim::ghost::Flag::new(false),
         }
     }
 
     /// `find`: the lock-free walk over published nodes.
     pub fn find(&self, key: u64) -> Option<u64> {
         let n = self.len.load(Ordering::SeqCst) as usize;
-        (0..n)
-            .find(|&i| self.keys[i].load(Ordering::SeqCst) == key)
-            .map(|i| self.ids[i].load(Ordering::SeqCst))
+        self.nodes[..n]
+            .iter()
+            .map(|c| c.with(|&node| node))
+            .find(|&(k, _)| k == key)
+            .map(|(_, id)| id)
     }
 
     /// `put`: `(id, added)`.
@@ -50,16 +58,15 @@ impl TraceMap {
             return (id, false);
         }
         sim::invariant!(
-            !self.dumping.load(Ordering::SeqCst),
+            !self.dumping.get(),
             "I13",
             "{} inserts into {what} while it is being dumped: a writer is still live after quiescence",
             sim::thread::current_name()
         );
         let id = self.seq.fetch_add(1, Ordering::SeqCst) + 1;
         let n = self.len.load(Ordering::SeqCst) as usize;
-        assert!(n < self.keys.len(), "harness: {what} is full ({n} nodes)");
-        self.keys[n].store(key, Ordering::SeqCst);
-        self.ids[n].store(id, Ordering::SeqCst);
+        assert!(n < self.nodes.len(), "harness: {what} is full ({n} nodes)");
+        self.nodes[n].with_mut(|node| *node = (key, id));
         self.len.store(n as u64 + 1, Ordering::SeqCst);
         (id, true)
     }
@@ -72,13 +79,9 @@ impl TraceMap {
     /// The published nodes as `(key, id)`, walked without the lock.
     pub fn nodes(&self) -> Vec<(u64, u64)> {
         let n = self.len.load(Ordering::SeqCst) as usize;
-        (0..n)
-            .map(|i| {
-                (
-                    self.keys[i].load(Ordering::SeqCst),
-                    self.ids[i].load(Ordering::SeqCst),
-                )
-            })
+        self.nodes[..n]
+            .iter()
+            .map(|c| c.with(|&node| node))
             .collect()
     }
 
