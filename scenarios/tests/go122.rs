@@ -128,6 +128,7 @@ fn v2_3_dump_before_quiescence_loses_stacks() {
     assert!(
         fs.iter().all(|f| f.message.starts_with("invariant I13")
             || f.message.starts_with("invariant I5")
+            || f.message.starts_with("invariant I6")
             || f.message.starts_with("data race on `traceMapNode`")),
         "{}",
         fs[0]

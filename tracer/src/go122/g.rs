@@ -9,6 +9,7 @@
 use super::out;
 use super::state::Trace;
 use super::strings;
+use sim::cell::Shared;
 use sim::sync::atomic::{AtomicU64, Ordering};
 
 /// `_Gdead` (or never created): not in the trace.
@@ -24,9 +25,9 @@ pub struct GSlot {
     /// `statusTraced[gen%2]`: the generation whose status each slot records (two are live at
     /// once: the one being finished and the current one).
     traced: [AtomicU64; 2],
-    /// `seqGen` and `seq`.
-    seq_gen: AtomicU64,
-    seq: AtomicU64,
+    /// `trace.seq`, as `(generation, seq)`: plain fields in Go, written by whoever owns the
+    /// goroutine's transition (itself, or the waker that readies it); race-checked.
+    seq: Shared<(u64, u64)>,
 }
 
 impl GSlot {
@@ -36,8 +37,7 @@ impl GSlot {
             id,
             status: AtomicU64::new(status),
             traced: [AtomicU64::new(0), AtomicU64::new(0)],
-            seq_gen: AtomicU64::new(0),
-            seq: AtomicU64::new(0),
+            seq: Shared::new("g.trace.seq", (0, 0)),
         }
     }
 
@@ -54,10 +54,7 @@ impl GSlot {
 
     /// `nextSeq(gen)`: only the goroutine's current owner calls it.
     fn next_seq(&self, gen: u64) -> u64 {
-        if self.seq_gen.swap(gen, Ordering::SeqCst) != gen {
-            self.seq.store(0, Ordering::SeqCst);
-        }
-        self.seq.fetch_add(1, Ordering::SeqCst) + 1
+        next_seq(&self.seq, gen)
     }
 }
 
@@ -205,4 +202,15 @@ impl Trace {
 /// The block reasons the model's goroutines park with (`traceBlockReasonStrings`).
 pub mod reason {
     pub use super::strings::{REASON_CHAN_RECV, REASON_SYNC, REASON_SYSTEM};
+}
+
+/// `nextSeq(gen)` on a `(generation, seq)` cell: the counter restarts in each generation.
+pub(super) fn next_seq(cell: &Shared<(u64, u64)>, gen: u64) -> u64 {
+    cell.with_mut(|(g, seq)| {
+        if *g != gen {
+            (*g, *seq) = (gen, 0);
+        }
+        *seq += 1;
+        *seq
+    })
 }

@@ -24,9 +24,8 @@ pub struct MSlot {
     pub p_status_gen: AtomicU64,
     /// The P is running (held by this M); false while it is idle (`releasep`).
     pub p_running: AtomicBool,
-    /// The P's `seqGen` and `seq` (for `ProcStart`).
-    p_seq_gen: AtomicU64,
-    p_seq: AtomicU64,
+    /// The P's `trace.seq` as `(generation, seq)` (for `ProcStart`; only its owner writes it).
+    p_seq: Shared<(u64, u64)>,
 }
 
 impl MSlot {
@@ -43,17 +42,13 @@ impl MSlot {
             busy: [Flag::new(false), Flag::new(false)],
             p_status_gen: AtomicU64::new(0),
             p_running: AtomicBool::new(true),
-            p_seq_gen: AtomicU64::new(0),
-            p_seq: AtomicU64::new(0),
+            p_seq: Shared::new("p.trace.seq", (0, 0)),
         }
     }
 
     /// The P's `nextSeq(gen)` (only its owner calls it).
     pub fn next_p_seq(&self, gen: u64) -> u64 {
-        if self.p_seq_gen.swap(gen, Ordering::SeqCst) != gen {
-            self.p_seq.store(0, Ordering::SeqCst);
-        }
-        self.p_seq.fetch_add(1, Ordering::SeqCst) + 1
+        super::g::next_seq(&self.p_seq, gen)
     }
 
     /// Takes `buf[gen%2]` for writing (the M, inside traceAcquire, or the advancer under

@@ -29,7 +29,7 @@ const TABLE: [(Variant, &str, &str, &str); 13] = [
     (Variant::V2_2, "v2.2", "v2.1 and one stack table for all generations: the dumped table is the one live writers use",
      "ABBA deadlock by schedule (rank checking off): dump holds traceStackTab and waits for mheap while the allocator holds mheap and waits for traceStackTab; reported as a deadlock with that wait cycle (nothing spins: every other actor is parked); other schedules: I5 (ids reused across generations), or a `data_race` on a `traceMapNode` (the dump's walk and a live writer's insert unordered)"),
     (Variant::V2_3, "v2.3", "dump(gen) and the string reset run before the quiescence loop and the CPU flush",
-     "I13 (a put into the table during or after its dump), I5 `found invalid stack ID`, or a `data_race` on a `traceMapNode` (the dump's walk and a live writer's insert unordered)"),
+     "I13 (a put into the table during or after its dump), I5 `found invalid stack ID`, I6 (a late writer's string lost to the early string reset), or a `data_race` on a `traceMapNode` (the dump's walk and a live writer's insert unordered)"),
     (Variant::V2_4, "v2.4", "stringTab[gen%2].reset runs before stackTab[gen%2].dump",
      "I6 `found invalid func/file string ID`, or I7 `generations out of order` (a leftover string batch)"),
     (Variant::V2_5, "v2.5", "traceCPUFlush(gen) runs after the stack dump",
