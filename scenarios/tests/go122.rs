@@ -105,7 +105,7 @@ fn v2_1_with_rank_reports_recorded_the_trace_stays_valid() {
 #[test]
 fn v2_2_one_live_table_realises_the_abba_deadlock_by_schedule() {
     // The ABBA needs two preemptions (the allocator between the advancer's two acquisitions):
-    // PCT's depth 3 finds it first (execution 538 of base seed 1; random walk: 1017).
+    // PCT's depth 3 finds it first (execution 492 of base seed 1; random walk: about 1000).
     let mut c = cfg(Scenario2::Stress, 1, 1000, SchedulerSpec::Pct { depth: 3 });
     c.rank_mode = RankMode::Off;
     let r = go_with(&c, Scenario2::Stress, Variant::V2_2);
