@@ -4,6 +4,7 @@
 //! into `cpuLogBuf` as `EvCPUSample` events, interning each sample's stack. With the CPU
 //! profiler on, SIGPROF also lands on the M running `StopTrace` ([`Trace::sigprof_stw`]).
 
+use crate::common::profbuf::{ProfBuf, Record};
 use crate::go121::buf::TraceBufPtr;
 use crate::go121::control::start_pcs;
 use crate::go121::emit::Writer;
@@ -14,8 +15,7 @@ use crate::wire::ev;
 use sim::cell::Shared;
 use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-/// One record in the ring: a sample, or an overflow record (`lost` > 0: how many samples the
-/// full ring dropped, Go's record with an all-zero header).
+/// One sample in the ring (the shared [`ProfBuf`] also carries overflow records).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Sample {
     pub ts: u64,
@@ -23,88 +23,6 @@ pub struct Sample {
     pub goid: u64,
     pub pcs: [u64; DEPTH_MAX],
     pub len: usize,
-    pub lost: u64,
-}
-
-/// `profBuf` (`runtime/profbuf.go`): a bounded SPSC ring. A full ring drops the sample and counts
-/// it (`b.overflow`); the next write with room for two records first writes an overflow record,
-/// and a read that finds no data returns a pending count as one. The drain skips them.
-pub struct ProfBuf {
-    /// Written by the single writer before it publishes `w`, read after loading `w`.
-    slots: Vec<Shared<Sample>>,
-    w: AtomicU64,
-    r: AtomicU64,
-    overflow: AtomicU64,
-}
-
-impl ProfBuf {
-    fn new(cap: usize) -> Self {
-        Self {
-            slots: (0..cap)
-                .map(|i| Shared::new(format!("profBuf slot {i}"), Sample::default()))
-                .collect(),
-            w: AtomicU64::new(0),
-            r: AtomicU64::new(0),
-            overflow: AtomicU64::new(0),
-        }
-    }
-
-    /// Writes a sample (after a pending overflow record, when both fit); returns its position,
-    /// or `None` if it was dropped and counted.
-    pub fn write(&self, s: Sample) -> Option<u64> {
-        let (w, r) = (self.w.load(Ordering::SeqCst), self.r.load(Ordering::SeqCst));
-        let pending = self.overflow.load(Ordering::SeqCst);
-        let need = if pending > 0 { 2 } else { 1 };
-        if w - r + need > self.slots.len() as u64 {
-            self.overflow.fetch_add(1, Ordering::SeqCst);
-            return None;
-        }
-        let mut w = w;
-        if pending > 0 {
-            let lost = self.overflow.swap(0, Ordering::SeqCst);
-            self.put(
-                w,
-                Sample {
-                    lost,
-                    ..Sample::default()
-                },
-            );
-            w += 1;
-        }
-        self.put(w, s);
-        Some(w)
-    }
-
-    fn put(&self, w: u64, s: Sample) {
-        self.slots[(w % self.slots.len() as u64) as usize].with_mut(|slot| *slot = s);
-        self.w.store(w + 1, Ordering::SeqCst);
-    }
-
-    /// Reads the next record, if any (single reader); with no data, a pending overflow count is
-    /// returned as an overflow record.
-    pub fn read(&self) -> Option<Sample> {
-        let r = self.r.load(Ordering::SeqCst);
-        if r >= self.w.load(Ordering::SeqCst) {
-            let lost = self.overflow.swap(0, Ordering::SeqCst);
-            return (lost > 0).then_some(Sample {
-                lost,
-                ..Sample::default()
-            });
-        }
-        let s = self.slots[(r % self.slots.len() as u64) as usize].with(|slot| *slot);
-        self.r.store(r + 1, Ordering::SeqCst);
-        Some(s)
-    }
-
-    /// How many records were drained (records at or past it were never read).
-    pub fn read_pos(&self) -> u64 {
-        self.r.load(Ordering::SeqCst)
-    }
-
-    /// Samples dropped and not yet reported by an overflow record.
-    pub fn overflow_pending(&self) -> u64 {
-        self.overflow.load(Ordering::SeqCst)
-    }
 }
 
 /// `trace.cpuLogWrite`, `cpuLogRead`, `cpuLogBuf`, `signalLock`, one ring per session.
@@ -112,7 +30,7 @@ pub struct Cpu {
     pub log_write: AtomicU64,
     pub log_read: AtomicU64,
     pub signal_lock: AtomicBool,
-    pub profbufs: Vec<ProfBuf>,
+    pub profbufs: Vec<ProfBuf<Sample>>,
     /// Ghost, per session: samples counted by the overflow records the drains read.
     pub lost: Vec<AtomicU64>,
     /// Touched by the single drainer (the I12 monitor orders the drains), or under STW.
@@ -127,7 +45,9 @@ impl Cpu {
             log_write: AtomicU64::new(0),
             log_read: AtomicU64::new(0),
             signal_lock: AtomicBool::new(false),
-            profbufs: (0..sessions).map(|_| ProfBuf::new(slots.max(1))).collect(),
+            profbufs: (0..sessions)
+                .map(|_| ProfBuf::new("profBuf slot", slots))
+                .collect(),
             lost: (0..sessions).map(|_| AtomicU64::new(0)).collect(),
             log_buf: Shared::new("trace.cpuLogBuf", None),
             draining: AtomicBool::new(false),
@@ -151,7 +71,7 @@ impl Trace {
             pid,
             goid,
             len: pcs.len(),
-            ..Sample::default()
+            pcs: [0; DEPTH_MAX],
         };
         s.pcs[..pcs.len()].copy_from_slice(pcs);
         while self
@@ -206,12 +126,13 @@ impl Trace {
             "runtime error: invalid memory address or nil pointer dereference (traceReadCPU after StopTrace's cleanup set trace.cpuLogRead = nil)"
         );
         {
-            while let Some(s) = self.cpu.profbufs[session as usize - 1].read() {
-                if s.lost > 0 {
-                    self.cpu.lost[session as usize - 1].fetch_add(s.lost, Ordering::SeqCst);
-                    continue;
+            while let Some(rec) = self.cpu.profbufs[session as usize - 1].read() {
+                match rec {
+                    Record::Lost(n) => {
+                        self.cpu.lost[session as usize - 1].fetch_add(n, Ordering::SeqCst);
+                    }
+                    Record::Sample(s) => self.drain_one(w, &s),
                 }
-                self.drain_one(w, &s);
             }
         }
         self.cpu.draining.store(false, Ordering::SeqCst);

@@ -3,8 +3,8 @@
 //! write into `profBuf[gen%2]`), `traceReadCPU(gen)` (drain `profBuf[gen%2]` into
 //! `cpuBuf[gen%2]`, a new batch starting with `EvCPUSamples`, putting each sample's stack into
 //! `stackTab[gen%2]`) and `traceCPUFlush(gen)` (a final read, then flush `cpuBuf[gen%2]`).
-//! `profBuf` is a bounded single-producer single-consumer ring of atomics; a full ring drops
-//! the sample (Go counts it as lost).
+//! `profBuf` is the ring both models share ([`crate::common::profbuf`]): a full ring drops the
+//! sample and counts it in an overflow record, which the drain skips, as Go's.
 
 use super::buf::TraceBuf;
 use super::ghost::{Actor, Committed};
@@ -12,69 +12,45 @@ use super::locker::Writer;
 use super::out;
 use super::state::Trace;
 use super::variant::Variant;
+use crate::common::profbuf::{ProfBuf, Record};
 use sim::cell::Shared;
-use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use sim::ghost::Flag;
+use sim::sync::atomic::{AtomicBool, Ordering};
 
-/// A profBuf record: timestamp, M, P, sample id (as the goroutine), pool stack.
-type Record = [u64; 5];
+/// A profBuf sample: timestamp, M, P, sample id (as the goroutine), pool stack.
+type Sample = [u64; 5];
 
-/// One `profBuf`.
-pub struct ProfBuf {
-    slots: Vec<[AtomicU64; 5]>,
-    w: AtomicU64,
-    r: AtomicU64,
-    /// Ghost (I12): a reader is draining.
-    draining: AtomicBool,
+/// One `profBuf` (the shared ring, [`ProfBuf`]), and a ghost flag for I12: a reader is
+/// draining it.
+pub struct Prof {
+    pub ring: ProfBuf<Sample>,
+    draining: Flag,
 }
 
-impl ProfBuf {
+impl Prof {
     fn new(n: usize) -> Self {
         Self {
-            slots: (0..n)
-                .map(|_| std::array::from_fn(|_| AtomicU64::new(0)))
-                .collect(),
-            w: AtomicU64::new(0),
-            r: AtomicU64::new(0),
-            draining: AtomicBool::new(false),
+            ring: ProfBuf::new("profBuf slot", n),
+            draining: Flag::new(false),
         }
     }
 
     /// A fresh ring (StartTrace's `newProfBuf`): what is left is dropped.
     pub fn reset(&self) {
-        self.r
-            .store(self.w.load(Ordering::SeqCst), Ordering::SeqCst);
+        self.ring.reset();
     }
 
-    /// The producer's write; false when full (the sample is lost, as Go's overflow).
-    fn write(&self, rec: Record) -> bool {
-        let (w, r) = (self.w.load(Ordering::SeqCst), self.r.load(Ordering::SeqCst));
-        if w - r == self.slots.len() as u64 {
-            return false;
-        }
-        let slot = &self.slots[(w % self.slots.len() as u64) as usize];
-        for (s, v) in slot.iter().zip(rec) {
-            s.store(v, Ordering::SeqCst);
-        }
-        self.w.store(w + 1, Ordering::SeqCst);
-        true
-    }
-
-    /// The consumer's read of one record.
-    fn read(&self) -> Option<Record> {
-        let r = self.r.load(Ordering::SeqCst);
-        if r == self.w.load(Ordering::SeqCst) {
-            return None;
-        }
-        let slot = &self.slots[(r % self.slots.len() as u64) as usize];
-        let rec = std::array::from_fn(|i| slot[i].load(Ordering::SeqCst));
-        self.r.store(r + 1, Ordering::SeqCst);
-        Some(rec)
+    /// Marks a drain of ring `i` in `gen` (I12: a second concurrent one fails, with `what`).
+    #[track_caller]
+    fn enter(&self, what: std::fmt::Arguments<'_>) {
+        sim::invariant!(!self.draining.get(), "I12", "{what}");
+        self.draining.set(true);
     }
 }
 
 /// `trace.cpuLogRead/Write[2]`, `cpuBuf[2]`, `signalLock`.
 pub struct Cpu {
-    pub prof: [ProfBuf; 2],
+    pub prof: [Prof; 2],
     signal_lock: AtomicBool,
     bufs: [Shared<Option<Box<TraceBuf>>>; 2],
 }
@@ -83,7 +59,7 @@ impl Cpu {
     /// Two rings of `slots` records.
     pub fn new(slots: usize) -> Self {
         Self {
-            prof: [ProfBuf::new(slots), ProfBuf::new(slots)],
+            prof: [Prof::new(slots), Prof::new(slots)],
             signal_lock: AtomicBool::new(false),
             bufs: [
                 Shared::new("trace.cpuBuf[0]", None),
@@ -113,7 +89,7 @@ impl Trace {
             {
                 sim::thread::spin_loop();
             }
-            let ok = self.cpu.prof[(gen % 2) as usize].write(rec);
+            let ok = self.cpu.prof[(gen % 2) as usize].ring.write(rec).is_some();
             self.cpu.signal_lock.store(false, Ordering::SeqCst);
             if ok {
                 a.ghost.samples.push(Committed { id, m: ms.id, gen });
@@ -128,14 +104,15 @@ impl Trace {
     pub fn read_cpu(&self, gen: u64) {
         let i = (gen % 2) as usize;
         let prof = &self.cpu.prof[i];
-        let was = prof.draining.swap(true, Ordering::SeqCst);
-        sim::invariant!(
-            !was,
-            "I12",
+        prof.enter(format_args!(
             "two concurrent readers of profBuf[{i}] (gen {gen})"
-        );
+        ));
         let mut w = Writer::unowned(self, gen, self.cpu.bufs[i].with_mut(Option::take));
-        while let Some([ts, m, p, id, stack]) = prof.read() {
+        while let Some(rec) = prof.ring.read() {
+            // An overflow record: "we only want to report full records".
+            let Record::Sample([ts, m, p, id, stack]) = rec else {
+                continue;
+            };
             let sid = self.stack_put(gen, stack as usize);
             let mut rec = Vec::new();
             out::cpu_sample(&mut rec, ts, m, p, id, sid);
@@ -146,7 +123,7 @@ impl Trace {
         }
         let b = w.into_buf();
         self.cpu.bufs[i].with_mut(|slot| *slot = b);
-        prof.draining.store(false, Ordering::SeqCst);
+        prof.draining.set(false);
     }
 
     /// `traceCPUFlush(gen)`: a final read, then `cpuBuf[gen%2]` is flushed under `trace.lock`.
@@ -154,14 +131,11 @@ impl Trace {
         self.read_cpu(gen);
         let i = (gen % 2) as usize;
         let prof = &self.cpu.prof[i];
-        let was = prof.draining.swap(true, Ordering::SeqCst);
-        sim::invariant!(
-            !was,
-            "I12",
+        prof.enter(format_args!(
             "traceCPUFlush({gen}) races a reader of profBuf[{i}]"
-        );
+        ));
         let b = self.cpu.bufs[i].with_mut(Option::take);
-        prof.draining.store(false, Ordering::SeqCst);
+        prof.draining.set(false);
         if let Some(b) = b {
             self.flush(b, gen);
         }
