@@ -10,7 +10,7 @@
 //! slot read before it is filled (publish before fill) is a `data_race`.
 
 use sim::cell::Shared;
-use sim::sync::atomic::{AtomicU64, Ordering};
+use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// One record in the ring.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,5 +95,38 @@ impl<T: Copy> ProfBuf<T> {
         self.r
             .store(self.w.load(Ordering::SeqCst), Ordering::SeqCst);
         self.overflow.store(0, Ordering::SeqCst);
+    }
+}
+
+/// `trace.signalLock`: the spin flag that serialises SIGPROF handlers writing into the ring
+/// (a handler cannot block; `profBuf` has a single writer).
+pub struct SignalLock(AtomicBool);
+
+impl Default for SignalLock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SignalLock {
+    /// An unheld flag.
+    pub fn new() -> Self {
+        Self(AtomicBool::new(false))
+    }
+
+    /// Spins until the flag is ours (`signalLock.CompareAndSwap(0, 1)` in a loop).
+    pub fn lock(&self) {
+        while self
+            .0
+            .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
+            .is_err()
+        {
+            sim::thread::spin_loop();
+        }
+    }
+
+    /// Releases the flag (`signalLock.Store(0)`).
+    pub fn unlock(&self) {
+        self.0.store(false, Ordering::SeqCst);
     }
 }

@@ -4,7 +4,7 @@
 //! into `cpuLogBuf` as `EvCPUSample` events, interning each sample's stack. With the CPU
 //! profiler on, SIGPROF also lands on the M running `StopTrace` ([`Trace::sigprof_stw`]).
 
-use crate::common::profbuf::{ProfBuf, Record};
+use crate::common::profbuf::{ProfBuf, Record, SignalLock};
 use crate::go121::buf::TraceBufPtr;
 use crate::go121::control::start_pcs;
 use crate::go121::emit::Writer;
@@ -29,7 +29,7 @@ pub struct Sample {
 pub struct Cpu {
     pub log_write: AtomicU64,
     pub log_read: AtomicU64,
-    pub signal_lock: AtomicBool,
+    pub signal_lock: SignalLock,
     pub profbufs: Vec<ProfBuf<Sample>>,
     /// Ghost, per session: samples counted by the overflow records the drains read.
     pub lost: Vec<AtomicU64>,
@@ -44,7 +44,7 @@ impl Cpu {
         Self {
             log_write: AtomicU64::new(0),
             log_read: AtomicU64::new(0),
-            signal_lock: AtomicBool::new(false),
+            signal_lock: SignalLock::new(),
             profbufs: (0..sessions)
                 .map(|_| ProfBuf::new("profBuf slot", slots))
                 .collect(),
@@ -74,14 +74,7 @@ impl Trace {
             pcs: [0; DEPTH_MAX],
         };
         s.pcs[..pcs.len()].copy_from_slice(pcs);
-        while self
-            .cpu
-            .signal_lock
-            .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
-            .is_err()
-        {
-            sim::thread::spin_loop();
-        }
+        self.cpu.signal_lock.lock();
         let session = self.cpu.log_write.load(Ordering::SeqCst);
         if session != 0 {
             let pos = self.cpu.profbufs[session as usize - 1].write(s);
@@ -91,7 +84,7 @@ impl Trace {
                 pos,
             });
         }
-        self.cpu.signal_lock.store(false, Ordering::SeqCst);
+        self.cpu.signal_lock.unlock();
     }
 
     /// SIGPROF on the M running `StopTrace`, between two of its steps under the stop-the-world

@@ -12,10 +12,10 @@ use super::locker::Writer;
 use super::out;
 use super::state::Trace;
 use super::variant::Variant;
-use crate::common::profbuf::{ProfBuf, Record};
+use crate::common::profbuf::{ProfBuf, Record, SignalLock};
 use sim::cell::Shared;
 use sim::ghost::Flag;
-use sim::sync::atomic::{AtomicBool, Ordering};
+use sim::sync::atomic::Ordering;
 
 /// A profBuf sample: timestamp, M, P, sample id (as the goroutine), pool stack.
 type Sample = [u64; 5];
@@ -51,7 +51,7 @@ impl Prof {
 /// `trace.cpuLogRead/Write[2]`, `cpuBuf[2]`, `signalLock`.
 pub struct Cpu {
     pub prof: [Prof; 2],
-    signal_lock: AtomicBool,
+    signal_lock: SignalLock,
     bufs: [Shared<Option<Box<TraceBuf>>>; 2],
 }
 
@@ -60,7 +60,7 @@ impl Cpu {
     pub fn new(slots: usize) -> Self {
         Self {
             prof: [Prof::new(slots), Prof::new(slots)],
-            signal_lock: AtomicBool::new(false),
+            signal_lock: SignalLock::new(),
             bufs: [
                 Shared::new("trace.cpuBuf[0]", None),
                 Shared::new("trace.cpuBuf[1]", None),
@@ -81,16 +81,9 @@ impl Trace {
         if gen != 0 {
             let id = self.fresh_id();
             let rec = [self.tick(), ms.id, ms.p, id, stack as u64];
-            while self
-                .cpu
-                .signal_lock
-                .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
-                .is_err()
-            {
-                sim::thread::spin_loop();
-            }
+            self.cpu.signal_lock.lock();
             let ok = self.cpu.prof[(gen % 2) as usize].ring.write(rec).is_some();
-            self.cpu.signal_lock.store(false, Ordering::SeqCst);
+            self.cpu.signal_lock.unlock();
             if ok {
                 a.ghost.samples.push(Committed { id, m: ms.id, gen });
             }
