@@ -82,6 +82,7 @@ fn native_cell(scenario: Scenario, variant: Variant, wall: std::time::Duration) 
     let opts = sim::native::NativeOptions {
         timeout: std::time::Duration::from_secs(1),
         max_hung: 1,
+        ..sim::native::NativeOptions::default()
     };
     let rep = sim::native::run_native(&cfg, &opts, body(scenario, variant), |_| {});
     let first = rep
@@ -94,7 +95,11 @@ fn native_cell(scenario: Scenario, variant: Variant, wall: std::time::Duration) 
         "{} executions, {} failed{first}{}",
         rep.run.executions,
         rep.run.failure_count,
-        if rep.hung > 0 { ", hung" } else { "" }
+        match (rep.hung, rep.leaked) {
+            (0, 0) => String::new(),
+            (0, n) => format!(", stopped: {n} threads of failed executions left blocked"),
+            _ => ", hung".to_string(),
+        }
     )
 }
 

@@ -90,7 +90,7 @@ fn spawn_job(
     scenario: Scenario,
     job: u64,
     tx: mpsc::Sender<ExecResult>,
-) -> std::thread::JoinHandle<(u64, u64)> {
+) -> std::thread::JoinHandle<(u64, u64, usize)> {
     let (variant, native, spec) = (o.variant, o.native.clone(), o.scheduler);
     let seeds = crashseed::SeedFile::create(&o.out, job);
     let thread = std::thread::Builder::new()
@@ -116,10 +116,11 @@ fn spawn_job(
         match native {
             Some(n) => {
                 let rep = sim::native::run_native(&cfg, &n, job_body(scenario, variant), observe);
-                (rep.run.executions, rep.hung)
+                (rep.run.executions, rep.hung, rep.leaked)
             }
             None => (
                 sim::run_observed(&cfg, job_body(scenario, variant), observe).executions,
+                0,
                 0,
             ),
         }
@@ -127,8 +128,9 @@ fn spawn_job(
     spawned.expect("failed to spawn a stress job thread")
 }
 
-/// Runs one turn on every job; returns the hung native executions.
-fn run_turn(o: &Options, t: &Turn, board: &mut Board, stop: &Arc<AtomicBool>) -> u64 {
+/// Runs one turn on every job; returns the hung native executions, and the threads failed
+/// native executions left blocked if a job stopped for them (0 otherwise).
+fn run_turn(o: &Options, t: &Turn, board: &mut Board, stop: &Arc<AtomicBool>) -> (u64, usize) {
     let started = sim::wall::now();
     let (tx, rx) = mpsc::channel();
     let jobs: Vec<_> = (0..o.jobs)
@@ -145,19 +147,20 @@ fn run_turn(o: &Options, t: &Turn, board: &mut Board, stop: &Arc<AtomicBool>) ->
     drop(tx);
     let failures_before = board.failures;
     board.pump(t.scenario, &rx);
-    let (mut runs, mut hung) = (0, 0);
+    let (mut runs, mut hung, mut leaked) = (0, 0, 0);
     for j in jobs {
-        let (n, h) = j
+        let (n, h, l) = j
             .join()
             .expect("[tracesim internal bug] a stress job panicked");
         runs += n;
         hung += h;
+        leaked = leaked.max(l);
     }
     let tally = board.tallies.entry(t.scenario).or_default();
     tally.runs += runs;
     tally.failures += board.failures - failures_before;
     tally.elapsed += started.elapsed();
-    hung
+    (hung, leaked)
 }
 
 /// The turns of the campaign, lazily: one per scenario if bounded, else round robin forever.
@@ -251,11 +254,20 @@ pub fn run(o: &Options) -> ExitCode {
         if stop.load(Ordering::SeqCst) {
             break;
         }
-        hung += run_turn(o, &t, &mut board, &stop);
+        let (h, leaked) = run_turn(o, &t, &mut board, &stop);
+        hung += h;
         board.turn += 1;
         if o.native.as_ref().is_some_and(|n| hung >= n.max_hung) {
             board.term.line(&format!(
                 "stopping: {hung} native executions hung (their threads are leaked)"
+            ));
+            break;
+        }
+        if leaked > 0 {
+            board.term.line(&format!(
+                "stopping: {leaked} threads of failed native executions are still blocked \
+                 (a failed execution can leave its other threads waiting forever; more would \
+                 exhaust the process)"
             ));
             break;
         }

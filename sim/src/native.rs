@@ -7,7 +7,8 @@
 //! watchdog waits [`NativeOptions::timeout`] for it. A hung execution cannot be cancelled: its
 //! threads are leaked, it is reported as a `deadlock` failure, and the run goes on until
 //! [`NativeOptions::max_hung`] executions have hung, then stops (leaked threads may spin and eat
-//! the cores the next executions need).
+//! the cores the next executions need). Likewise when the threads that failed executions left
+//! blocked pass [`NativeOptions::max_leaked`].
 //!
 //! Panics: while a native run is in progress, a hook remembers every panic on an OS thread. The
 //! failure of an execution that ran alone (one job) is its first panic, wherever it happened (a
@@ -40,6 +41,10 @@ pub struct NativeOptions {
     pub timeout: Duration,
     /// Stop the run once this many executions have hung (each leaks its threads).
     pub max_hung: u64,
+    /// Stop the run once this many threads of finished executions are still blocked (a failed
+    /// execution can leave its other threads waiting forever; each holds an OS thread and its
+    /// stack, and thousands of them exhaust the process).
+    pub max_leaked: usize,
 }
 
 impl Default for NativeOptions {
@@ -47,6 +52,7 @@ impl Default for NativeOptions {
         Self {
             timeout: Duration::from_secs(10),
             max_hung: 4,
+            max_leaked: 4096,
         }
     }
 }
@@ -56,6 +62,9 @@ impl Default for NativeOptions {
 pub struct NativeReport {
     pub run: RunReport,
     pub hung: u64,
+    /// Threads still blocked when the run stopped for [`NativeOptions::max_leaked`] (0 if it
+    /// did not).
+    pub leaked: usize,
 }
 
 /// What the running native execution recorded (its knobs and output).
@@ -296,7 +305,11 @@ where
         let enough = cfg
             .stop_after_failures
             .is_some_and(|n| out.run.failure_count >= n);
-        if enough || out.hung >= opts.max_hung {
+        let live = crate::thread::native_live();
+        if live > opts.max_leaked {
+            out.leaked = live;
+        }
+        if enough || out.hung >= opts.max_hung || out.leaked > 0 {
             break;
         }
     }

@@ -36,12 +36,42 @@ where
         let id = usize::from(h.thread().id());
         JoinHandle::Sim(h, id)
     } else {
+        let live = NativeLive::enter();
         let h = std::thread::Builder::new()
             .name(name.to_string())
-            .spawn(f)
+            .spawn(move || {
+                let _live = live;
+                f()
+            })
             .expect("failed to spawn an OS thread");
         JoinHandle::Std(h)
     }
+}
+
+/// OS threads started by [`spawn`] outside a simulation that have not returned yet. A native
+/// execution that fails can leave its other threads blocked for good (a reader that died never
+/// releases what they wait for); the native runner stops before they exhaust the process.
+static NATIVE_LIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Counts one live native thread until dropped (when the thread returns or unwinds).
+struct NativeLive;
+
+impl NativeLive {
+    fn enter() -> Self {
+        NATIVE_LIVE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        NativeLive
+    }
+}
+
+impl Drop for NativeLive {
+    fn drop(&mut self) {
+        NATIVE_LIVE.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// How many OS threads [`spawn`] started outside a simulation are still running.
+pub fn native_live() -> usize {
+    NATIVE_LIVE.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The body of every simulated thread: registers it, runs `f`, and turns a panic into the

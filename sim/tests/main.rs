@@ -11,6 +11,7 @@ mod deadlock;
 mod determinism;
 mod ghost;
 mod lost_update;
+mod native_leaks;
 mod pct_needle;
 mod ranks;
 mod replay;
