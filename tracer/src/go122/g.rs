@@ -6,6 +6,7 @@
 //! goroutines nobody mentioned. Per-goroutine sequence numbers order `GoUnblock` and `GoStart`
 //! across Ms (`nextSeq`).
 
+use super::locker::{Locker, Writer};
 use super::out;
 use super::state::Trace;
 use super::strings;
@@ -66,14 +67,34 @@ pub fn goid_of(m: usize) -> u64 {
 impl Trace {
     /// `gopark` → `park_m`, by the goroutine of M `m`: `GoBlock(reason)`, then `_Gwaiting`.
     pub fn go_block(&self, m: usize, reason: u64) {
+        self.traced_transition(
+            m,
+            true,
+            |l, w| {
+                let r = self.string_put(l.gen, reason);
+                w.event(out::EV_GO_BLOCK, &[r, 0]);
+            },
+            || self.gs[m].status.store(WAITING, Ordering::SeqCst),
+        );
+    }
+
+    /// A state change Go makes inside a traceLocker of M `m`: while tracing, `write` writes its
+    /// event (after the P's and, `with_g`, the goroutine's status if not yet traced), then
+    /// `transition` changes the state, then the locker is released.
+    pub(super) fn traced_transition(
+        &self,
+        m: usize,
+        with_g: bool,
+        write: impl FnOnce(&Locker<'_>, &mut Writer<'_>),
+        transition: impl FnOnce(),
+    ) {
         let l = self.acquire(m);
         if let Some(l) = &l {
-            let mut w = l.writer();
-            let r = self.string_put(l.gen, reason);
-            w.event(out::EV_GO_BLOCK, &[r, 0]);
+            let mut w = if with_g { l.writer() } else { l.writer_no_g() };
+            write(l, &mut w);
             w.end();
         }
-        self.gs[m].status.store(WAITING, Ordering::SeqCst);
+        transition();
         if let Some(l) = l {
             l.release();
         }
@@ -145,16 +166,12 @@ impl Trace {
 
     /// `goexit0` on M `m`: `GoDestroy` (Go's `GoEnd`), then `_Gdead`.
     pub fn go_exit(&self, m: usize) {
-        let l = self.acquire(m);
-        if let Some(l) = &l {
-            let mut w = l.writer();
-            w.event(out::EV_GO_DESTROY, &[]);
-            w.end();
-        }
-        self.gs[m].status.store(DEAD, Ordering::SeqCst);
-        if let Some(l) = l {
-            l.release();
-        }
+        self.traced_transition(
+            m,
+            true,
+            |_, w| w.event(out::EV_GO_DESTROY, &[]),
+            || self.gs[m].status.store(DEAD, Ordering::SeqCst),
+        );
     }
 
     /// `traceAdvance` step 3: the goroutines whose status is not traced in `gen`, with the

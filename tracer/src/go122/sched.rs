@@ -145,29 +145,21 @@ impl Trace {
     /// first if not yet traced in this generation).
     pub fn proc_start(&self, m: usize) {
         let ms = &self.ms[m];
-        let l = self.acquire(m);
-        if let Some(l) = &l {
-            let mut w = l.writer_no_g();
-            w.event(out::EV_PROC_START, &[ms.p, ms.next_p_seq(l.gen)]);
-            w.end();
-        }
-        ms.p_running.store(true, Ordering::SeqCst);
-        if let Some(l) = l {
-            l.release();
-        }
+        self.traced_transition(
+            m,
+            false,
+            |l, w| w.event(out::EV_PROC_START, &[ms.p, ms.next_p_seq(l.gen)]),
+            || ms.p_running.store(true, Ordering::SeqCst),
+        );
     }
 
     /// `releasep` by M `m`, whose goroutine has stopped or exited (`stopm`): `ProcStop`.
     pub fn proc_stop(&self, m: usize) {
-        let l = self.acquire(m);
-        if let Some(l) = &l {
-            let mut w = l.writer_no_g();
-            w.event(out::EV_PROC_STOP, &[]);
-            w.end();
-        }
-        self.ms[m].p_running.store(false, Ordering::SeqCst);
-        if let Some(l) = l {
-            l.release();
-        }
+        self.traced_transition(
+            m,
+            false,
+            |_, w| w.event(out::EV_PROC_STOP, &[]),
+            || self.ms[m].p_running.store(false, Ordering::SeqCst),
+        );
     }
 }
