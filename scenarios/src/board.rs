@@ -72,7 +72,13 @@ fn truncated(report: &str) -> String {
 impl Board {
     /// A board for a campaign of `variant` saving under `out`; `budget` is the total number of
     /// executions, if bounded (for the live line).
-    pub fn new(variant: Variant, out: &Path, budget: Option<u64>, keep: u64) -> Self {
+    pub fn new(
+        variant: Variant,
+        out: &Path,
+        budget: Option<u64>,
+        keep: u64,
+        rank_mode: sim::RankMode,
+    ) -> Self {
         let start = sim::wall::now();
         Self {
             start,
@@ -84,7 +90,7 @@ impl Board {
             save_errors: 0,
             candidates: Vec::new(),
             term: Term::stdout(),
-            keeper: crate::keep::Keeper::new(keep),
+            keeper: crate::keep::Keeper::new(keep, rank_mode),
             variant,
             out: out.to_path_buf(),
             first: Vec::new(),

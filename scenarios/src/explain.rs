@@ -20,8 +20,19 @@ pub fn record_failure(
     variant: Variant,
     f: &Failure,
 ) -> Result<(ExecResult, Recording), String> {
+    record_failure_in(scenario, variant, sim::RankMode::GoCompatible, f)
+}
+
+/// [`record_failure`] under lock-rank mode `mode` (a campaign run with `--rank-mode`).
+pub fn record_failure_in(
+    scenario: Scenario,
+    variant: Variant,
+    mode: sim::RankMode,
+    f: &Failure,
+) -> Result<(ExecResult, Recording), String> {
     let spec = SchedulerSpec::parse(&f.scheduler)?;
-    let cfg = run_config(scenario, variant, f.base_seed, 1, spec);
+    let mut cfg = run_config(scenario, variant, f.base_seed, 1, spec);
+    crate::args::with_rank_mode(&mut cfg, mode);
     record::start();
     let res = sim::run_single(
         &cfg,

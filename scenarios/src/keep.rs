@@ -3,7 +3,7 @@
 //! Every saved failure also gets its timeline (`.timeline.json`, `.timeline.html`); the first
 //! of each signature is shrunk (`.shrunk.json`, with its own timeline).
 
-use crate::explain::record_failure;
+use crate::explain::record_failure_in;
 use crate::shrinking::{shrink_failure, write_shrunk};
 use crate::Scenario;
 use sim::native::NATIVE_SCHEDULER;
@@ -36,14 +36,17 @@ pub struct SigTally {
 pub struct Keeper {
     pub keep: u64,
     pub sigs: Vec<SigTally>,
+    /// The campaign's lock-rank mode: timelines and shrinking replay under it.
+    pub rank_mode: sim::RankMode,
 }
 
 impl Keeper {
-    /// A keeper saving at most `keep` failures per signature.
-    pub fn new(keep: u64) -> Self {
+    /// A keeper saving at most `keep` failures per signature, of a campaign in `rank_mode`.
+    pub fn new(keep: u64, rank_mode: sim::RankMode) -> Self {
         Self {
             keep,
             sigs: Vec::new(),
+            rank_mode,
         }
     }
 
@@ -82,9 +85,10 @@ impl Keeper {
         }
         let scenario = self.sigs[i].scenario;
         let mut notes = Vec::new();
-        let mut extras = timeline_of(scenario, variant, f, json, &mut notes);
+        let mode = self.rank_mode;
+        let mut extras = timeline_of(scenario, variant, mode, f, json, &mut notes);
         if first {
-            extras.extend(shrunk_of(scenario, variant, f, json, &mut notes));
+            extras.extend(shrunk_of(scenario, variant, mode, f, json, &mut notes));
         }
         self.sigs[i].extras.extend(extras);
         notes
@@ -103,11 +107,12 @@ fn timeline_stem(json: &Path) -> PathBuf {
 fn timeline_of(
     s: Scenario,
     v: Variant,
+    mode: sim::RankMode,
     f: &Failure,
     json: &Path,
     notes: &mut Vec<String>,
 ) -> Vec<PathBuf> {
-    let written = record_failure(s, v, f)
+    let written = record_failure_in(s, v, mode, f)
         .map_err(|e| e.to_string())
         .and_then(|(res, rec)| {
             crate::timeline::write(&timeline_stem(json), &rec, res.failure.as_ref())
@@ -125,11 +130,12 @@ fn timeline_of(
 fn shrunk_of(
     s: Scenario,
     v: Variant,
+    mode: sim::RankMode,
     f: &Failure,
     json: &Path,
     notes: &mut Vec<String>,
 ) -> Vec<PathBuf> {
-    let shrunk = match shrink_failure(s, v, f, CAMPAIGN_SHRINK, sim::RankMode::GoCompatible) {
+    let shrunk = match shrink_failure(s, v, f, CAMPAIGN_SHRINK, mode) {
         Ok(x) => x,
         Err(e) => {
             notes.push(format!("not shrunk: {e}"));
@@ -152,6 +158,6 @@ fn shrunk_of(
         path.display()
     ));
     let mut out = vec![path.clone()];
-    out.extend(timeline_of(s, v, &shrunk.failure, &path, notes));
+    out.extend(timeline_of(s, v, mode, &shrunk.failure, &path, notes));
     out
 }

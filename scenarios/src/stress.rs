@@ -13,6 +13,7 @@ use crate::crashseed;
 use crate::shard::{self, Shard};
 use crate::{body, corpus, run_config, Scenario};
 use sim::native::NativeOptions;
+use sim::RankMode;
 use sim::{fmt_seed, ExecResult, RunConfig, SchedulerSpec};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +37,8 @@ pub struct Options {
     pub jobs: u64,
     pub seed: u64,
     pub scheduler: SchedulerSpec,
+    /// Lock-rank checking (`--rank-mode`).
+    pub rank_mode: RankMode,
     pub shard: Shard,
     pub out: PathBuf,
     /// The regression corpus to append new failures to (`--save-regressions`).
@@ -57,7 +60,7 @@ struct Turn {
 fn job_config(o: &Options, t: &Turn, job: u64, board: &Board, stop: &Arc<AtomicBool>) -> RunConfig {
     let (start_index, stride) = shard::segment_slice(o.shard, o.jobs, job, t.offset);
     let executions = shard::job_budget(t.len, o.jobs, job);
-    RunConfig {
+    let mut cfg = RunConfig {
         start_index,
         stride,
         duration: t
@@ -67,7 +70,9 @@ fn job_config(o: &Options, t: &Turn, job: u64, board: &Board, stop: &Arc<AtomicB
         progress: Some(board.runs.clone()),
         keep_failures: 0,
         ..run_config(t.scenario, o.variant, o.seed, executions, o.scheduler)
-    }
+    };
+    crate::args::with_rank_mode(&mut cfg, o.rank_mode);
+    cfg
 }
 
 /// The body of a job's executions: the scenario, behind the test-only abort hook.
@@ -244,7 +249,7 @@ pub fn run(o: &Options) -> ExitCode {
     let budget = o
         .executions
         .map(|n| n.saturating_mul(o.scenarios.len() as u64));
-    let mut board = Board::new(o.variant, &o.out, budget, o.keep);
+    let mut board = Board::new(o.variant, &o.out, budget, o.keep, o.rank_mode);
     board.term.line(&header(o));
     for report in crashseed::take_leftovers(&o.out) {
         board.term.line(&report);

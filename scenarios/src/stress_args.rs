@@ -1,14 +1,14 @@
 //! The flags of `tracesim stress` and their validation into a [`crate::stress::Options`]: bad
 //! combinations are usage errors (exit 2), reported before anything runs.
 
-use crate::args::{parse_scenario, parse_variant, usage};
+use crate::args::{parse_rank_mode, parse_scenario, parse_variant, usage};
 use crate::shard::Shard;
 use crate::status::parse_go_duration;
 use crate::stress::Options;
 use crate::Scenario;
 use clap::Args;
 use sim::native::NativeOptions;
-use sim::{parse_seed, SchedulerSpec};
+use sim::{parse_seed, RankMode, SchedulerSpec};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -41,6 +41,10 @@ pub struct StressArgs {
     pub seed: u64,
     #[arg(long, default_value = "random", value_parser = SchedulerSpec::parse)]
     pub scheduler: SchedulerSpec,
+    /// Lock-rank checking, as for `run`: go (Go's checkRanks), strict, off, or quiescent. Saved
+    /// failures, their timelines and their shrinking use it, and their replay lines name it.
+    #[arg(long, default_value = "go", value_parser = parse_rank_mode)]
+    pub rank_mode: RankMode,
     /// Run only the execution indices k with k mod N = I (machine I of N); 0 <= I < N.
     #[arg(long, value_parser = Shard::parse, value_name = "I/N")]
     pub shard: Option<Shard>,
@@ -135,6 +139,7 @@ impl StressArgs {
             jobs,
             seed: self.seed,
             scheduler: self.scheduler,
+            rank_mode: self.rank_mode,
             shard: self.shard.unwrap_or(Shard::WHOLE),
             out: self.out,
             corpus,

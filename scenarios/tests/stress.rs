@@ -361,3 +361,50 @@ fn stress_native_passes_v1_0_and_its_failures_say_they_do_not_replay() {
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains("not replayable by seed"), "{err}");
 }
+
+#[test]
+fn stress_rank_mode_off_saves_v2_2_deadlock_and_its_replay_line_names_the_mode() {
+    let dir = temp_dir("rank-off");
+    let d = dir.to_string_lossy().to_string();
+    let args = [
+        "stress",
+        "go122_stress",
+        "--variant",
+        "v2.2",
+        "--rank-mode",
+        "off",
+        "--scheduler",
+        "pct:3",
+        "--executions",
+        "600",
+        "--jobs",
+        "1",
+        "--out",
+        &d,
+    ];
+    let (code, out, err) = tracesim(&args);
+    assert_eq!(code, 1, "{out}\n{err}");
+    let deadlocks: Vec<_> = failure_files(&dir)
+        .into_iter()
+        .map(|p| saved_failure(&p).1)
+        .filter(|f| f.kind == sim::FailureKind::Deadlock)
+        .collect();
+    let f = deadlocks.first().expect("the ABBA deadlock is saved");
+    assert!(f.message.contains("held by advancer"), "{f}");
+    assert!(f.replay.ends_with("--rank-mode off"), "{}", f.replay);
+    // Under Go's ranks the same campaign stops at V2.1's rank report instead.
+    let go = [
+        "stress",
+        "go122_stress",
+        "--variant",
+        "v2.2",
+        "--executions",
+        "5",
+        "--jobs",
+        "1",
+    ];
+    let (_, out, _) = tracesim(&[&go[..], &["--out", &format!("{d}-go")]].concat());
+    assert!(out.contains(" 0 : traceStackTab 48"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(format!("{d}-go"));
+}
