@@ -28,7 +28,7 @@ pub fn emitter(t: &Trace, i: usize, plan: &EmitterPlan) -> Ghost {
         ..Writer::default()
     };
     while !t.enabled() && !t.done.get() {
-        t.gates[i].park();
+        t.gates.wait(i);
     }
     for j in 0..plan.events {
         let pcs = &plan.stacks[(i + j) % plan.stacks.len()];
@@ -201,7 +201,7 @@ pub fn controller(
     for s in 1..=t.cfg.sessions as u64 {
         t.start_trace(&mut w)
             .expect("the controller starts tracing only when it is off");
-        open_gates(t);
+        t.gates.open();
         let readers = if t.cfg.variant == Variant::V1_6 { 2 } else { 1 };
         let hs: Vec<_> = (0..readers)
             .map(|k| spawn_reader(t, &mut w, s, k))
@@ -230,16 +230,8 @@ pub fn controller(
         traces.push(chunks.into_iter().flat_map(|c| c.1).collect());
     }
     t.done.set(true);
-    open_gates(t);
+    t.gates.open();
     t.wakep();
     ghost.merge(w.ghost);
     (traces, ghost)
-}
-
-/// Wakes the emitters waiting for tracing to start (or for the controller to finish): see
-/// [`Trace::gates`].
-fn open_gates(t: &Trace) {
-    for g in &t.gates {
-        g.unpark();
-    }
 }

@@ -13,6 +13,7 @@
 //! - the tick counter and the checks' own counters are [`sim::ghost`] values: neither scheduling
 //!   points nor synchronisations, so observing does not change what is observed.
 
+use crate::common::gates::Gates;
 use crate::go121::buf::TraceBufPtr;
 use crate::go121::cpu::Cpu;
 use crate::go121::locks;
@@ -164,10 +165,8 @@ pub struct Trace {
     pub chunks: Counter,
     /// The poller may stop (the controller finished every session).
     pub done: Flag,
-    /// Where emitter `i` waits while tracing is off, until the controller starts a session or
-    /// finishes (harness: Go's test goroutines run regardless, but with tracing off they write
-    /// nothing the model checks, so ours sleep instead of spinning through scheduling steps).
-    pub gates: Vec<Parker>,
+    /// Where emitter `i` waits while tracing is off (harness).
+    pub gates: Gates,
     /// The idle M that `wakep` starts to run `findRunnable` (the poller actor).
     pub idle_m: Parker,
     /// Ghost: readers readied by their own M's `findRunnable` right after parking, with the work
@@ -259,9 +258,7 @@ impl Trace {
             delivered: Counter::new(0),
             chunks: Counter::new(0),
             done: Flag::new(false),
-            gates: (0..cfg.emitters)
-                .map(|_| Parker::new("tracing to start"))
-                .collect(),
+            gates: Gates::new(cfg.emitters),
             idle_m: Parker::new("an idle M (stopm, until wakep)"),
             late_wakeups: Counter::new(0),
             exited: (0..cfg.emitters).map(|_| Flag::new(false)).collect(),

@@ -26,7 +26,7 @@ impl Trace {
         self.shutdown_sema.release();
         self.advance_sema.acquire();
         for p in &self.cpu.prof {
-            p.reset();
+            p.ring.reset();
         }
         let first = self.last_nonzero_gen.load(Ordering::SeqCst) + 1;
         {
@@ -49,7 +49,7 @@ impl Trace {
         ];
         self.wakep();
         self.advance_sema.release();
-        self.open_gates();
+        self.gates.open();
         Ok(hs)
     }
 

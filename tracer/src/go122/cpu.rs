@@ -35,11 +35,6 @@ impl Prof {
         }
     }
 
-    /// A fresh ring (StartTrace's `newProfBuf`): what is left is dropped.
-    pub fn reset(&self) {
-        self.ring.reset();
-    }
-
     /// Marks a drain of ring `i` in `gen` (I12: a second concurrent one fails, with `what`).
     #[track_caller]
     fn enter(&self, what: std::fmt::Arguments<'_>) {

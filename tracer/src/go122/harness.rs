@@ -217,7 +217,7 @@ pub fn controller(t: &Arc<Trace>, sessions: usize, advances: usize, pause: usize
         out.push(s);
     }
     t.done.set(true);
-    t.open_gates();
+    t.gates.open();
     t.wakep();
     if let Some(s) = out.last_mut() {
         s.ghost.merge(std::mem::take(&mut a.ghost));

@@ -103,14 +103,7 @@ impl Trace {
     /// The workload goroutines wait, parked, while tracing is off (harness: the test's workload
     /// is only interesting while it is traced). `StartTrace` and the end of the run wake them.
     pub fn wait_tracing(&self, worker: usize) {
-        self.gates[worker].park();
-    }
-
-    /// Wakes every workload goroutine waiting in [`Trace::wait_tracing`].
-    pub fn open_gates(&self) {
-        for g in &self.gates {
-            g.unpark();
-        }
+        self.gates.wait(worker);
     }
 
     /// The M of reader goroutine `g`.

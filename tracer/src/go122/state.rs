@@ -14,6 +14,7 @@ use super::sched::WakeableSleep;
 use super::strings::StringTab;
 use super::tab::TraceMap;
 use super::variant::Variant;
+use crate::common::gates::Gates;
 use sim::ghost::{Counter, Flag, Ticks};
 use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use sim::sync::{Mutex, Parker, Sema};
@@ -98,7 +99,7 @@ pub struct Trace {
     pub idle_m: Parker,
     /// Harness: where the workload goroutines (emitters, then the allocator) wait while
     /// tracing is off.
-    pub gates: Vec<Parker>,
+    pub gates: Gates,
     /// Per session: `trace.cpuSleep` and `traceAdvancer.timer` (`newWakeableSleep` in each
     /// `StartTrace`).
     pub sleeps: Vec<[WakeableSleep; 2]>,
@@ -166,9 +167,7 @@ impl Trace {
                 Parker::new("the second trace reader"),
             ],
             idle_m: Parker::new("an idle M (stopm, until wakep)"),
-            gates: (0..=cfg.emitters)
-                .map(|_| Parker::new("a workload goroutine (tracing is off)"))
-                .collect(),
+            gates: Gates::new(cfg.emitters + 1),
             sleeps: (0..cfg.sessions)
                 .map(|_| {
                     [
