@@ -1,35 +1,45 @@
 //! Atomics: stand in for `std::sync::atomic`. Inside a simulation every operation is a
-//! scheduling point (shuttle models them all as `SeqCst`), and an acquire plus a release for the
-//! race detector; outside, they are std atomics with the ordering given.
+//! scheduling point and then a `SeqCst` operation (as shuttle's own atomics: they switch, then
+//! operate), and an acquire plus a release for the race detector; outside, they are std atomics
+//! with the ordering given.
+//!
+//! The simulated backend is a std atomic behind shuttle's scheduling point, not a shuttle
+//! atomic: the same schedule, without shuttle's per-atomic vector clock (its own causality
+//! tracking, which nothing here reads: the race detector keeps its own clocks) and resource
+//! signature. An execution runs on one OS thread, so the operation itself never contends.
 
 use std::panic::Location;
 pub use std::sync::atomic::Ordering;
 
-/// Runs a shuttle atomic operation, then tells the race detector (after the operation's
-/// scheduling point, so nothing runs between the two).
+/// The ordering of every simulated operation (shuttle explores `SeqCst` interleavings only).
+const SEQ: Ordering = Ordering::SeqCst;
+
+/// A scheduling point, the operation (`SeqCst`), then the race detector's hook (nothing runs
+/// between the two).
 #[inline]
 #[track_caller]
 fn sim_op<A, R>(a: &A, op: impl FnOnce(&A) -> R) -> R {
+    shuttle_engine::runtime::thread::switch();
     let r = op(a);
     crate::cell::race::atomic(a as *const A as usize, Location::caller());
     r
 }
 
 macro_rules! facade_atomic {
-    ($name:ident, $std:ty, $shuttle:ty, $t:ty) => {
+    ($name:ident, $std:ty, $t:ty) => {
         #[doc = concat!("Stands in for `std::sync::atomic::", stringify!($name), "`.")]
         pub enum $name {
             #[doc(hidden)]
             Std($std),
             #[doc(hidden)]
-            Sim($shuttle),
+            Sim($std),
         }
 
         impl $name {
             /// A new atomic, of the backend of the current context.
             pub fn new(v: $t) -> Self {
                 if super::in_sim() {
-                    Self::Sim(<$shuttle>::new(v))
+                    Self::Sim(<$std>::new(v))
                 } else {
                     Self::Std(<$std>::new(v))
                 }
@@ -40,7 +50,7 @@ macro_rules! facade_atomic {
             pub fn load(&self, o: Ordering) -> $t {
                 match self {
                     Self::Std(a) => a.load(o),
-                    Self::Sim(a) => sim_op(a, |a| a.load(o)),
+                    Self::Sim(a) => sim_op(a, |a| a.load(SEQ)),
                 }
             }
             /// Stores a value.
@@ -49,7 +59,7 @@ macro_rules! facade_atomic {
             pub fn store(&self, v: $t, o: Ordering) {
                 match self {
                     Self::Std(a) => a.store(v, o),
-                    Self::Sim(a) => sim_op(a, |a| a.store(v, o)),
+                    Self::Sim(a) => sim_op(a, |a| a.store(v, SEQ)),
                 }
             }
             /// Swaps the value.
@@ -58,7 +68,7 @@ macro_rules! facade_atomic {
             pub fn swap(&self, v: $t, o: Ordering) -> $t {
                 match self {
                     Self::Std(a) => a.swap(v, o),
-                    Self::Sim(a) => sim_op(a, |a| a.swap(v, o)),
+                    Self::Sim(a) => sim_op(a, |a| a.swap(v, SEQ)),
                 }
             }
             /// Compare-and-swap.
@@ -73,7 +83,7 @@ macro_rules! facade_atomic {
             ) -> Result<$t, $t> {
                 match self {
                     Self::Std(a) => a.compare_exchange(cur, new, s, f),
-                    Self::Sim(a) => sim_op(a, |a| a.compare_exchange(cur, new, s, f)),
+                    Self::Sim(a) => sim_op(a, |a| a.compare_exchange(cur, new, SEQ, SEQ)),
                 }
             }
         }
@@ -89,7 +99,7 @@ macro_rules! facade_atomic_int {
             pub fn fetch_add(&self, v: $t, o: Ordering) -> $t {
                 match self {
                     Self::Std(a) => a.fetch_add(v, o),
-                    Self::Sim(a) => sim_op(a, |a| a.fetch_add(v, o)),
+                    Self::Sim(a) => sim_op(a, |a| a.fetch_add(v, SEQ)),
                 }
             }
             /// Subtracts from the value, returning the previous value.
@@ -98,43 +108,18 @@ macro_rules! facade_atomic_int {
             pub fn fetch_sub(&self, v: $t, o: Ordering) -> $t {
                 match self {
                     Self::Std(a) => a.fetch_sub(v, o),
-                    Self::Sim(a) => sim_op(a, |a| a.fetch_sub(v, o)),
+                    Self::Sim(a) => sim_op(a, |a| a.fetch_sub(v, SEQ)),
                 }
             }
         }
     };
 }
 
-facade_atomic!(
-    AtomicBool,
-    std::sync::atomic::AtomicBool,
-    shuttle::sync::atomic::AtomicBool,
-    bool
-);
-facade_atomic!(
-    AtomicU32,
-    std::sync::atomic::AtomicU32,
-    shuttle::sync::atomic::AtomicU32,
-    u32
-);
-facade_atomic!(
-    AtomicU64,
-    std::sync::atomic::AtomicU64,
-    shuttle::sync::atomic::AtomicU64,
-    u64
-);
-facade_atomic!(
-    AtomicI64,
-    std::sync::atomic::AtomicI64,
-    shuttle::sync::atomic::AtomicI64,
-    i64
-);
-facade_atomic!(
-    AtomicUsize,
-    std::sync::atomic::AtomicUsize,
-    shuttle::sync::atomic::AtomicUsize,
-    usize
-);
+facade_atomic!(AtomicBool, std::sync::atomic::AtomicBool, bool);
+facade_atomic!(AtomicU32, std::sync::atomic::AtomicU32, u32);
+facade_atomic!(AtomicU64, std::sync::atomic::AtomicU64, u64);
+facade_atomic!(AtomicI64, std::sync::atomic::AtomicI64, i64);
+facade_atomic!(AtomicUsize, std::sync::atomic::AtomicUsize, usize);
 facade_atomic_int!(AtomicU32, u32);
 facade_atomic_int!(AtomicU64, u64);
 facade_atomic_int!(AtomicI64, i64);
