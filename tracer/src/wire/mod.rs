@@ -13,8 +13,9 @@
 //! Private: `order` (Go's `order1007` and `removeFutile`), `post` (`postProcessTrace`'s P, G
 //! and GC state machines) and `user` (its task and region cases), used by [`parse`].
 //!
-//! Errors that Go's parser also reports carry Go's message verbatim, so a failure can be looked
-//! up in Go's source and compared with the oracle's `FAIL:` line.
+//! Errors are [`crate::common::wire::Error`]; those that Go's parser also reports carry Go's
+//! message verbatim, so a failure can be looked up in Go's source and compared with the oracle's
+//! `FAIL:` line.
 
 pub mod check;
 pub mod dec;
@@ -24,48 +25,8 @@ pub mod ev;
 mod order;
 pub mod parse;
 mod post;
-pub(crate) mod stack_record;
 mod user;
-pub mod version;
 
 pub use check::{check, Violation};
 pub use dec::{decode, Batch, Decoded, RawEvent};
-pub use enc::Frame;
 pub use parse::{parse, parse_decoded, Event, Trace};
-
-use std::fmt;
-
-/// A decode or parse failure: Go's message (verbatim where Go has one) and the byte offset.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error {
-    /// The message, as Go's parser words it (it usually names the offset itself).
-    pub message: String,
-    /// Byte offset in the file of the record at fault, when there is one.
-    pub offset: Option<usize>,
-}
-
-impl Error {
-    /// An error at byte `offset`.
-    pub fn at(offset: usize, message: impl Into<String>) -> Error {
-        Error {
-            message: message.into(),
-            offset: Some(offset),
-        }
-    }
-
-    /// An error about the trace as a whole.
-    pub fn whole(message: impl Into<String>) -> Error {
-        Error {
-            message: message.into(),
-            offset: None,
-        }
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for Error {}
