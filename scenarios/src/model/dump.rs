@@ -37,7 +37,7 @@ fn dump_go122(bytes: &[u8], quiet: bool) -> ExitCode {
 
 /// go1.21: Go's parser (events as `ev.String()`), then the structural checks.
 fn dump_go121(bytes: &[u8], quiet: bool) -> ExitCode {
-    use tracer::wire;
+    use tracer::go121::wire;
     let parsed = wire::parse(bytes);
     if let (Ok(t), false) = (&parsed, quiet) {
         print!("{}", wire::dump::events_text(t, false));

@@ -2,8 +2,7 @@
 //! offset), the encoder's varints ([`varint`], `traceBuf.varint`/`varintAt` in both runtimes),
 //! Go's `strconv.Quote` ([`quote`], used by both formats' dumps and messages), the body of a
 //! stack record and its [`Frame`] ([`stack_record`]), and the header sniffing that tells the
-//! formats apart ([`version`]). Each format's own encoder, decoder and parser live in its model:
-//! `go121::wire`, `go122::wire`.
+//! formats apart ([`version`]). Each format's own encoder, decoder and parser live in its model.
 
 pub mod quote;
 pub mod stack_record;
