@@ -12,6 +12,11 @@
 //!   wire format under `go122::wire`.
 //! - [`variant`]: [`Variant`], the variants of both models (`v1.x`, `v2.x`) as one enum.
 //! - [`fuzz`]: a seeded mutation fuzzer for the decoders of both formats.
+//!
+//! Each model keeps its own ghost log and delivery checks (`go121::ghost` and `go122::ghost`,
+//! with their `validate`): keyed by (session, P, timestamp) with stacks against (value, M,
+//! generation), reporting in output order against commit order, they share no generic core
+//! (README, Layout, says why).
 
 pub mod common;
 pub mod fuzz;
