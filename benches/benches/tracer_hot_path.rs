@@ -36,8 +36,8 @@ use std::sync::Barrier;
 use std::time::{Duration, Instant};
 use tracer::go121::buf::TraceBufPtr;
 use tracer::go121::ghost::Ghost;
+use tracer::go121::wire::ev;
 use tracer::go121::Trace;
-use tracer::wire::ev;
 
 /// Events per chunk (one P hold) in `event_write`.
 const CHUNK: u64 = 1 << 14;

@@ -18,8 +18,8 @@ use tracer::go121::control::start_pcs;
 use tracer::go121::emit::Writer;
 use tracer::go121::ghost::Ghost;
 use tracer::go121::state::{goid, POwn};
+use tracer::go121::wire::ev;
 use tracer::go121::{Config, Trace};
-use tracer::wire::ev;
 use tracer::Variant;
 
 /// Bytes per trace buffer on real threads (Go's 64 KiB `traceBuf`).
@@ -109,7 +109,7 @@ pub fn leb128(out: &mut Vec<u8>, mut v: u64) {
 /// does), then the type byte, the values as LEB128 and an inline tail, into a plain `Vec<u8>`.
 #[inline]
 pub fn bare_append(out: &mut Vec<u8>, typ: u8, vals: &[u64], tail: &[u8]) {
-    if out.capacity() - out.len() < tracer::wire::enc::EVENT_BYTES_MAX + tail.len() {
+    if out.capacity() - out.len() < tracer::go121::wire::enc::EVENT_BYTES_MAX + tail.len() {
         out.clear();
     }
     out.push(typ);

@@ -4,7 +4,7 @@
 
 use scenarios::{body, run_config, Scenario};
 use sim::SchedulerSpec;
-use tracer::wire;
+use tracer::go121::wire;
 use tracer::Variant;
 
 fn trace_of(s: Scenario, seed: u64) -> Vec<u8> {

@@ -101,10 +101,10 @@ pub fn mutate(rng: &mut Rng, corpus: &[Vec<u8>]) -> Vec<u8> {
 
 /// Runs every decoder on `data`; `Err` describes a rejection that was not a clean error.
 pub fn exercise(data: &[u8]) -> Result<(), String> {
-    if let Err(e) = crate::wire::parse(data) {
+    if let Err(e) = crate::go121::wire::parse(data) {
         clean(&e.message, "go1.21 parse")?;
     }
-    match crate::wire::check::check_bytes(data) {
+    match crate::go121::wire::check::check_bytes(data) {
         Ok(vs) => vs
             .iter()
             .try_for_each(|v| clean(&v.message, "go1.21 check"))?,

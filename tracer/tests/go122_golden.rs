@@ -104,7 +104,7 @@ pub fn go122_encoder_does_not_allocate_when_the_vec_has_capacity() {
     let max = u64::MAX;
     let at = enc::batch_begin(&mut out, max, max, max);
     enc::event(&mut out, EV_USER_LOG, max, &[max, max, max, max]);
-    let f = tracer::wire::Frame {
+    let f = tracer::common::wire::Frame {
         pc: max,
         func_id: max,
         file_id: max,

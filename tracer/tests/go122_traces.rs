@@ -2,9 +2,9 @@
 //! trace touching every event family, and broken variants with the message Go's reader or
 //! validator gives for each (checked against the oracle by `scripts/go-conformance.sh`).
 
+use tracer::common::wire::Frame;
 use tracer::go122::wire::enc::{self, CpuSample, NO_M};
 use tracer::go122::wire::ev::*;
-use tracer::wire::Frame;
 
 /// A file of `shared/go-traces/`.
 pub fn go_trace(name: &str) -> Vec<u8> {

@@ -55,7 +55,7 @@ pub fn go_traces_reencode_byte_for_byte_from_their_raw_records() {
 }
 
 /// Writes decoded records back with `enc`, the way the runtime wrote them.
-pub fn reencode(d: &tracer::wire::Decoded) -> Vec<u8> {
+pub fn reencode(d: &tracer::go121::wire::Decoded) -> Vec<u8> {
     let mut out = Vec::new();
     enc::header(&mut out);
     for raw in &d.events {

@@ -1,5 +1,5 @@
-//! Tests of `tracer::wire`, the go1.21 trace format: real Go traces against Go's own dumps,
-//! encoder round trips, hand-built traces checked against Go's oracle, malformed input, and the
+//! Tests of `tracer::go121::wire`, the go1.21 trace format: real Go traces against Go's own
+//! dumps, encoder round trips, hand-built traces checked against Go's oracle, malformed input, and the
 //! structural checks.
 //!
 //! The expected texts of the hand-built traces (minimal, two-P, features, errors) are what Go's

@@ -1,8 +1,9 @@
 //! Shared helpers: where Go's real traces live, and the wire API every module uses.
 
-pub use tracer::wire::dec::{self, decode_lenient};
-pub use tracer::wire::ev::*;
-pub use tracer::wire::{check, decode, dump, enc, parse, Frame};
+pub use tracer::common::wire::Frame;
+pub use tracer::go121::wire::dec::{self, decode_lenient};
+pub use tracer::go121::wire::ev::*;
+pub use tracer::go121::wire::{check, decode, dump, enc, parse};
 
 /// `shared/NAME` beside the repository (`../shared` for /work/main) or beside the worktree
 /// directory (`../../shared` for /work/wt/X).

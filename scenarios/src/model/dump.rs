@@ -6,10 +6,10 @@ use std::process::ExitCode;
 /// Dumps and validates a trace file: exit 0 valid, 1 invalid; `Err` (a usage error) for a
 /// version neither model writes.
 pub fn dump(bytes: &[u8], quiet: bool) -> Result<ExitCode, String> {
-    match tracer::wire::version::sniff(bytes) {
+    match tracer::common::wire::version::sniff(bytes) {
         Ok(22) => Ok(dump_go122(bytes, quiet)),
         Ok(21) | Err(_) => Ok(dump_go121(bytes, quiet)),
-        Ok(v) => Err(tracer::wire::version::unsupported(v)),
+        Ok(v) => Err(tracer::common::wire::version::unsupported(v)),
     }
 }
 
@@ -37,7 +37,7 @@ fn dump_go122(bytes: &[u8], quiet: bool) -> ExitCode {
 
 /// go1.21: Go's parser (events as `ev.String()`), then the structural checks.
 fn dump_go121(bytes: &[u8], quiet: bool) -> ExitCode {
-    use tracer::wire;
+    use tracer::go121::wire;
     let parsed = wire::parse(bytes);
     if let (Ok(t), false) = (&parsed, quiet) {
         print!("{}", wire::dump::events_text(t, false));

@@ -2,13 +2,13 @@
 //! a P-less emitter, the SIGPROF sample producer, the reader goroutine of `runtime/trace.Start`,
 //! the scheduler's poller that wakes it, and the controller running start/stop cycles.
 
+use super::wire::ev;
 use crate::go121::control::start_pcs;
 use crate::go121::emit::Writer;
 use crate::go121::ghost::Ghost;
 use crate::go121::reader::Read;
 use crate::go121::state::{goid, Trace};
 use crate::variant::Variant;
-use crate::wire::ev;
 
 /// What emitter `i` does: `events` events, alternating a syscall with a stack and a
 /// `trace.Log` with a string key, over a pool of stacks.
@@ -136,7 +136,7 @@ pub fn reader(t: &Trace, g: u64) -> (Chunks, Ghost) {
             t.read_trace0(&mut w)
         };
         let bytes = match r {
-            Read::Header => crate::wire::enc::HEADER.to_vec(),
+            Read::Header => super::wire::enc::HEADER.to_vec(),
             Read::Lent(lent) => t.copy_lent(&lent),
             Read::Park => {
                 t.park_reader(&mut w);

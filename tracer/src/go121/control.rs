@@ -5,10 +5,10 @@
 //! world, waits on `shutdownSema` for the reader's final nil, and checks the runtime's cleanup
 //! assertions.
 
+use super::wire::ev;
 use crate::go121::emit::Writer;
 use crate::go121::state::{goid, stw_own, POwn, Trace};
 use crate::variant::Variant;
-use crate::wire::ev;
 use sim::sync::atomic::Ordering;
 
 /// The start PC of each modelled goroutine, as a one-frame stack.

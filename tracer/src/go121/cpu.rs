@@ -4,6 +4,7 @@
 //! into `cpuLogBuf` as `EvCPUSample` events, interning each sample's stack. With the CPU
 //! profiler on, SIGPROF also lands on the M running `StopTrace` ([`Trace::sigprof_stw`]).
 
+use super::wire::ev;
 use crate::common::profbuf::{ProfBuf, Record, SignalLock};
 use crate::go121::buf::TraceBufPtr;
 use crate::go121::control::start_pcs;
@@ -11,7 +12,6 @@ use crate::go121::emit::Writer;
 use crate::go121::ghost::{Ghost, GhostSample};
 use crate::go121::stack::DEPTH_MAX;
 use crate::go121::state::Trace;
-use crate::wire::ev;
 use sim::cell::Shared;
 use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 

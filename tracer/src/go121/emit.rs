@@ -2,11 +2,12 @@
 //! into its P's buffer while holding the P, or into the global buffer under `bufLock` when it has
 //! no P; `enabled` is re-checked once the buffer is held (variant V1.11 skips the re-check).
 
+use super::wire::{enc, ev};
+use crate::common::wire::varint::BYTES_PER_NUMBER;
 use crate::go121::buf::TraceBufPtr;
 use crate::go121::ghost::{Ghost, GhostEvent, GhostStack};
 use crate::go121::state::{POwn, Trace};
 use crate::variant::Variant;
-use crate::wire::{enc, ev};
 use sim::sync::atomic::Ordering;
 
 /// An actor that writes events: its goroutine, its P (or none), and its ghost log.
@@ -150,7 +151,7 @@ impl Trace {
         let p = own.p();
         self.with_p_buf(own, |slot| {
             let key_id = self.strings.intern(self, w.goid, slot, p as i32, key);
-            let extra = enc::BYTES_PER_NUMBER + msg.len();
+            let extra = BYTES_PER_NUMBER + msg.len();
             self.write_with(
                 w,
                 slot,

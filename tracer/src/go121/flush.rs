@@ -3,10 +3,10 @@
 //! Before 94a948d (variants V1.1, V1.3) the lock is skipped when `lockOwner` names the caller's
 //! goroutine; `lockRankMayTraceFlush` is the may-acquire annotation of every event.
 
+use super::wire::enc;
 use crate::go121::buf::TraceBufPtr;
 use crate::go121::locks;
 use crate::go121::state::Trace;
-use crate::wire::enc;
 use sim::sync::Reentry;
 
 impl Trace {

@@ -5,10 +5,10 @@
 //! it and stops its P, as the runtime does before `StopTrace` runs. Go's parser accepts an
 //! unterminated slice; Go's viewer (`go tool trace`) dereferences the missing end and panics.
 
+use super::wire::ev;
 use crate::go121::emit::Writer;
 use crate::go121::state::{stw_own, POwn, Trace};
 use crate::go121::world::StwGuard;
-use crate::wire::ev;
 
 impl Trace {
     /// Follows the P's trace state after event `typ` was written on P `p` by its owner.

@@ -1,5 +1,5 @@
 //! The model of the go1.21 execution tracer (`runtime/trace.go` at go1.21.0, seed commit
-//! 94a948d applied). Its wire format, decoder and validator are in [`crate::wire`].
+//! 94a948d applied), with its wire format under [`wire`].
 //!
 //! Module map:
 //! - [`state`]: the global `trace` struct, each field behind Go's documented protection, checked;
@@ -12,6 +12,7 @@
 //! - [`actors`]: the simulated threads of §G.2; [`ghost`]: what they committed;
 //!   [`lifecycle`]: goroutine and P slices as the runtime ends them.
 //! - [`validate`]: the invariants of §G.6 over the output, and [`viewer`] what Go's viewer needs.
+//! - [`wire`]: the go1.21 wire format (encoder, decoder, Go's parser, structural checks, dumps).
 //!
 //! Its variants (V1.0 released, V1.x bugs of §G.7) are [`crate::Variant`]'s v1 arms.
 
@@ -32,6 +33,7 @@ pub mod state;
 pub mod strings;
 pub mod validate;
 pub mod viewer;
+pub mod wire;
 pub mod world;
 
 pub use state::{Config, Trace};

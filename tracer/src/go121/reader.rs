@@ -3,11 +3,11 @@
 //! and stack table) and nil. A reader with nothing to read parks; the scheduler's poll
 //! (`traceReader`, called from `findRunnable`, see [`crate::go121::sched`]) wakes it.
 
+use super::wire::enc;
 use crate::go121::buf::{TraceBuf, TraceBufPtr};
 use crate::go121::emit::Writer;
 use crate::go121::state::{goid, POwn, Trace};
 use crate::variant::Variant;
-use crate::wire::enc;
 use sim::sync::atomic::Ordering;
 use sim::sync::MutexGuard;
 

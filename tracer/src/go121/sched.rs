@@ -5,11 +5,11 @@
 //! holds the reader's P, then calls `schedule()`, which polls again. So every `traceReader` call
 //! holds a P, and `StopTrace`'s stop-the-world excludes all of them.
 
+use super::wire::ev;
 use crate::go121::control::start_pcs;
 use crate::go121::emit::Writer;
 use crate::go121::state::{goid, POwn, Trace};
 use crate::variant::Variant;
-use crate::wire::ev;
 use sim::sync::atomic::Ordering;
 
 impl Trace {

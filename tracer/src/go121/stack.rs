@@ -4,11 +4,12 @@
 //! (`enabled` is false and CPU draining has stopped), writes one `EvStack` per node (interning
 //! frame strings), and resets the table. Variant V1.8 holds the lock for the walk.
 
+use super::wire::enc;
+use crate::common::wire::Frame;
 use crate::go121::buf::TraceBufPtr;
 use crate::go121::locks;
 use crate::go121::state::Trace;
 use crate::variant::Variant;
-use crate::wire::enc::{self, Frame};
 use sim::cell::Shared;
 use sim::sync::atomic::{AtomicUsize, Ordering};
 use sim::sync::Mutex;

@@ -6,10 +6,10 @@
 //! cell, so the race detector proves every interning happened before it (a `traceString` after
 //! the cleanup fails as Go's does, writing to a nil map).
 
+use super::wire::enc;
 use crate::go121::buf::TraceBufPtr;
 use crate::go121::locks;
 use crate::go121::state::Trace;
-use crate::wire::enc;
 use sim::cell::{Locked, Shared};
 use sim::sync::Mutex;
 use std::collections::BTreeMap;

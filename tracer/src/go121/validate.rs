@@ -1,12 +1,12 @@
 //! The validator: after an execution, each session's trace is judged against the invariants of
-//! §G.6 that apply to v1 — structure (I3, I5, I6, I7, I15, through [`crate::wire::check`]), Go's
-//! own go1.21 parser (through [`crate::wire::parse`]) and viewer's needs ([`crate::go121::viewer`]), and
-//! the ghost logs: exactly-once delivery
+//! §G.6 that apply to v1 — structure (I3, I5, I6, I7, I15, through [`super::wire::check`]), Go's
+//! own go1.21 parser (through [`super::wire::parse`]) and viewer's needs
+//! ([`crate::go121::viewer`]), and the ghost logs: exactly-once delivery
 //! and per-writer order of every event (I2, I3) and of every accepted CPU sample (I12).
 
+use super::wire::{self, dec::Decoded, ev};
 use crate::go121::ghost::{Ghost, GhostEvent};
 use crate::go121::state::Trace;
-use crate::wire::{self, dec::Decoded, ev};
 use std::collections::BTreeMap;
 
 /// Events as they appear in the output: `(pid, ts) → type`, plus CPU samples' real timestamps.

@@ -4,8 +4,8 @@
 //! dereferences `GoStart.Link`, which `internal/trace` sets only at an end event), and a
 //! `Gomaxprocs` event exists (`/mmuPlot` indexes the utilization series built from it).
 
-use crate::wire::ev;
-use crate::wire::parse::Trace as Parsed;
+use super::wire::ev;
+use super::wire::parse::Trace as Parsed;
 use std::collections::BTreeMap;
 
 /// The events that end a running goroutine's slice (`internal/trace/parser.go`, `postProcessTrace`).

@@ -11,7 +11,7 @@ pub use super::wire::ev::{
     EV_GO_STATUS, EV_GO_UNBLOCK, EV_HEAP_ALLOC, EV_PROC_START, EV_PROC_STATUS, EV_PROC_STOP,
     PROC_IDLE, PROC_RUNNING,
 };
-pub use crate::wire::enc::Frame;
+pub use crate::common::wire::Frame;
 
 /// One `EvCPUSample` record: timestamp, M, P, G, stack id.
 pub fn cpu_sample(out: &mut Vec<u8>, ts: u64, m: u64, p: u64, g: u64, stack: u64) {

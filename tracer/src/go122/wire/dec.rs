@@ -6,7 +6,7 @@
 //! panics, whatever the input.
 
 use super::ev::{self, EV_EVENT_BATCH, MAX_BATCH_SIZE};
-use crate::wire::Error;
+use crate::common::wire::Error;
 
 /// The trace version this module reads (go 1.22).
 pub const VERSION: u32 = 22;
@@ -92,12 +92,12 @@ pub fn uvarint(b: &[u8]) -> Option<(u64, usize)> {
 
 /// Checks the 16-byte header (`ReadHeader`) and returns the offset of the first batch.
 pub fn read_header(data: &[u8]) -> Result<usize, Error> {
-    let minor = crate::wire::version::sniff(data)?;
+    let minor = crate::common::wire::version::sniff(data)?;
     if minor != VERSION {
         let msg = format!("unknown or unsupported trace version go 1.{minor}");
         return Err(Error::at(0, msg));
     }
-    Ok(crate::wire::version::HEADER_LEN)
+    Ok(crate::common::wire::version::HEADER_LEN)
 }
 
 /// One batch as read (`batch`): its header fields and its payload, borrowed from the input.

@@ -8,8 +8,8 @@
 use super::dec::{read_header, Cursor};
 use super::ev;
 use super::event::*;
-use crate::wire::dump::go_quote;
-use crate::wire::Error;
+use crate::common::wire::quote::go_quote;
+use crate::common::wire::Error;
 use std::fmt::Write;
 
 fn q(b: &[u8]) -> String {

@@ -12,8 +12,8 @@
 //! the capacity the `*_BYTES_MAX` constants name.
 
 use super::ev::*;
-use crate::wire::enc::{uvarint, uvarint_at, Frame, BYTES_PER_NUMBER};
-use crate::wire::stack_record::stack_body;
+use crate::common::wire::stack_record::{stack_body, Frame};
+use crate::common::wire::varint::{uvarint, uvarint_at, BYTES_PER_NUMBER};
 
 /// The 16-byte trace header of version 22 (`runtime/trace2.go` `readTrace0`).
 pub const HEADER: &[u8; 16] = b"go 1.22 trace\0\0\0";

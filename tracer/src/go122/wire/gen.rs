@@ -8,7 +8,7 @@
 
 use super::dec::{read_batch, Batch, Cursor};
 use super::ev::*;
-use crate::wire::{Error, Frame};
+use crate::common::wire::{Error, Frame};
 use std::collections::BTreeMap;
 
 /// Go's `Time`: nanoseconds as a signed 64-bit count.

@@ -14,7 +14,7 @@
 //! - [`dump`]: Go's `Event.String` and the raw `go tool trace -d=2` dump; [`text`]: the text
 //!   trace format of Go's `.test` files (`raw/textreader.go`), assembled into bytes.
 //!
-//! Errors are [`crate::wire::Error`]: Go's message verbatim and the byte offset where there is one.
+//! Errors are [`crate::common::wire::Error`]: Go's message verbatim and the byte offset where there is one.
 
 pub mod check;
 pub mod dec;
@@ -37,7 +37,7 @@ pub use event::{Event, Kind};
 pub use reader::Reader;
 pub use validate::Validator;
 
-use crate::wire::Error;
+use crate::common::wire::Error;
 
 /// The outcome of reading and validating a whole trace the way Go's `gotracevalidate` does.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,7 +12,7 @@ use super::ev::{self, EV_CPU_SAMPLE, EV_SYNC};
 use super::event::{BaseEvent, Ctx, Event, NONE};
 use super::gen::{read_generation, CpuSample, Table, Time};
 use super::order::Ordering;
-use crate::wire::Error;
+use crate::common::wire::Error;
 use std::rc::Rc;
 
 /// A position in one M's batches (`batchCursor`) and the event read there.

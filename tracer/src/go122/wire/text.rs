@@ -8,7 +8,7 @@
 //! archive with `expect` and `trace`; `SUCCESS` or `FAILURE "<regexp>"`).
 
 use super::ev::{self, Spec};
-use crate::wire::enc::uvarint;
+use crate::common::wire::varint::uvarint;
 
 /// What a test case expects of Go's reader and validator.
 #[derive(Debug, Clone, PartialEq, Eq)]

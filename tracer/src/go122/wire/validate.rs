@@ -79,7 +79,7 @@ impl Validator {
         };
         let list = self.ranges.entry(scope).or_default();
         let has = list.contains(&name);
-        let q = |n: &str| crate::wire::dump::go_quote(n);
+        let q = |n: &str| crate::common::wire::quote::go_quote(n);
         match e.kind() {
             Kind::RangeBegin => {
                 if has {
@@ -120,10 +120,10 @@ impl Validator {
         } else if let Some(begun) = self.tasks.remove(&id) {
             if begun != typ {
                 let (a, b) = (
-                    crate::wire::dump::go_quote(&t),
+                    crate::common::wire::quote::go_quote(&t),
                     String::from_utf8_lossy(&begun),
                 );
-                let b = crate::wire::dump::go_quote(&b);
+                let b = crate::common::wire::quote::go_quote(&b);
                 errs.push(format!(
                     "task end type {a} doesn't match task start type {b} for task {id}"
                 ));

@@ -9,11 +9,11 @@
 //! when `out` has the capacity the `*_BYTES_MAX` constants (or [`stack_bytes_max`]) name.
 
 use super::ev::{EV_BATCH, EV_CPU_SAMPLE, EV_FREQUENCY, EV_STACK, EV_STRING, EV_USER_LOG};
+use crate::common::wire::stack_record::{stack_body, Frame};
+use crate::common::wire::varint::{uvarint, uvarint_at, BYTES_PER_NUMBER};
 
 /// The 16-byte trace header of version 1021.
 pub const HEADER: &[u8; 16] = b"go 1.21 trace\0\0\0";
-/// Maximum bytes of one varint (`traceBytesPerNumber`).
-pub const BYTES_PER_NUMBER: usize = 10;
 /// Shift of the argument-count bits in the event byte (`traceArgCountShift`).
 pub const ARG_COUNT_SHIFT: u32 = 6;
 /// Worst-case size of one regular event: type, length, timestamp and four values
@@ -28,19 +28,6 @@ pub const FREQUENCY_BYTES_MAX: usize = 1 + BYTES_PER_NUMBER;
 /// Maximum number of values after the timestamp in one regular event (args plus stack).
 pub const EVENT_VALUES_MAX: usize = 4;
 
-/// One stack frame as written in an `EvStack` record (strings by id).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Frame {
-    /// Program counter.
-    pub pc: u64,
-    /// String id of the function name (0 = empty).
-    pub func_id: u64,
-    /// String id of the file name (0 = empty).
-    pub file_id: u64,
-    /// Line number.
-    pub line: u64,
-}
-
 /// Worst-case size of a stack record with `frames` frames (as `dump` estimates it).
 pub const fn stack_bytes_max(frames: usize) -> usize {
     1 + BYTES_PER_NUMBER + (2 + 4 * frames) * BYTES_PER_NUMBER
@@ -54,24 +41,6 @@ pub const fn string_bytes_max(len: usize) -> usize {
 /// Appends the 16-byte header `go 1.21 trace\0\0\0`.
 pub fn header(out: &mut Vec<u8>) {
     out.extend_from_slice(HEADER);
-}
-
-/// Appends `v` as an unsigned LEB128 varint (`traceBuf.varint`).
-pub fn uvarint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push(0x80 | v as u8);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-/// Overwrites `out[pos..pos + 10]` with `v` as a 10-byte padded varint (`traceBuf.varintAt`).
-pub fn uvarint_at(out: &mut [u8], pos: usize, mut v: u64) {
-    for (i, b) in out[pos..pos + BYTES_PER_NUMBER].iter_mut().enumerate() {
-        let more = if i < BYTES_PER_NUMBER - 1 { 0x80 } else { 0 };
-        *b = more | v as u8;
-        v >>= 7;
-    }
 }
 
 /// Appends a regular event: the type byte with the argument count (args plus stack, capped at
@@ -133,7 +102,7 @@ pub fn stack(out: &mut Vec<u8>, id: u64, frames: &[Frame]) {
     let len_pos = out.len();
     out.extend_from_slice(&[0; BYTES_PER_NUMBER]);
     let body = out.len();
-    super::stack_record::stack_body(out, id, frames);
+    stack_body(out, id, frames);
     let len = (out.len() - body) as u64;
     uvarint_at(out, len_pos, len);
 }
@@ -171,14 +140,4 @@ pub fn user_log(
     );
     uvarint(out, message.len() as u64);
     out.extend_from_slice(message);
-}
-
-/// Number of bytes [`uvarint`] writes for `v`.
-pub const fn uvarint_len(mut v: u64) -> usize {
-    let mut n = 1;
-    while v >= 0x80 {
-        v >>= 7;
-        n += 1;
-    }
-    n
 }

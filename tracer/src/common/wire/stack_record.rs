@@ -4,7 +4,20 @@
 //! `(*traceStackTable).dump`: after the record's header, the stack id, the frame count, then
 //! `pc, func id, file id, line` per frame, each a uvarint.
 
-use super::enc::{uvarint, Frame};
+use super::varint::uvarint;
+
+/// One stack frame as written in an `EvStack` record (strings by id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Frame {
+    /// Program counter.
+    pub pc: u64,
+    /// String id of the function name (0 = empty).
+    pub func_id: u64,
+    /// String id of the file name (0 = empty).
+    pub file_id: u64,
+    /// Line number.
+    pub line: u64,
+}
 
 /// Appends `id, len(frames)` and `pc, func id, file id, line` per frame.
 pub(crate) fn stack_body(out: &mut Vec<u8>, id: u64, frames: &[Frame]) {

@@ -7,7 +7,8 @@
 
 use super::dec::{decode, Decoded, RawEvent};
 use super::ev::{self, *};
-use super::{order, post, Error, Frame};
+use super::{order, post};
+use crate::common::wire::{Error, Frame};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Fake P ids, as in Go (`FakeP` = 1000000).

@@ -9,7 +9,7 @@
 use super::dec::{decode_lenient, Decoded, RawEvent, STRING_LEN_MAX};
 use super::ev::{self, *};
 use super::parse::STACK_FRAMES_MAX;
-use super::Error;
+use crate::common::wire::Error;
 use std::collections::BTreeMap;
 use std::fmt;
 

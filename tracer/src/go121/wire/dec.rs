@@ -6,7 +6,7 @@
 //! records into batches. Never panics, whatever the input.
 
 use super::ev::{self, EV_BATCH, EV_STRING, EV_USER_LOG};
-use super::Error;
+use crate::common::wire::Error;
 use smallvec::SmallVec;
 use std::collections::BTreeSet;
 use std::ops::Range;

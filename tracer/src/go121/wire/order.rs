@@ -7,7 +7,7 @@
 
 use super::ev::*;
 use super::parse::{Event, ERR_TIME_ORDER, PROFILE_P};
-use super::Error;
+use crate::common::wire::Error;
 use std::collections::{BTreeMap, BTreeSet};
 
 const UNORDERED: u64 = u64::MAX;

@@ -3,10 +3,11 @@
 //! Mirrors the `EvUserTaskCreate`, `EvUserTaskEnd`, `EvUserRegion` and `EvGoEnd` region cases
 //! of go1.21 `postProcessTrace` in `internal/trace/parser.go`, with its error messages.
 
-use super::dump::{event_line, go_quote};
+use super::dump::event_line;
 use super::ev::*;
 use super::parse::Event;
-use super::Error;
+use crate::common::wire::quote::go_quote;
+use crate::common::wire::Error;
 use std::collections::BTreeMap;
 
 /// Open tasks and, per goroutine, the stack of open regions (event indices).

@@ -9,7 +9,7 @@
 use super::ev::{self, *};
 use super::parse::{Event, GC_P, NETPOLL_P, TIMER_P};
 use super::user::User;
-use super::Error;
+use crate::common::wire::Error;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

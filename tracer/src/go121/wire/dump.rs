@@ -8,7 +8,8 @@
 use super::dec::{Decoded, RawEvent};
 use super::ev::{self, *};
 use super::parse::{Event, Trace};
-use super::{Error, Frame};
+use crate::common::wire::quote::go_quote;
+use crate::common::wire::{Error, Frame};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -159,32 +160,4 @@ fn write_regular(out: &mut String, raw: &RawEvent) -> std::fmt::Result {
         write!(out, " msg={}", go_quote(&String::from_utf8_lossy(data)))?;
     }
     Ok(())
-}
-
-/// Quotes `s` the way Go's `%q` does for printable text (`strconv.Quote`).
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\x07' => out.push_str("\\a"),
-            '\x08' => out.push_str("\\b"),
-            '\x0c' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\x0b' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\x7f' => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c if c.is_control() && (c as u32) < 0x10000 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
