@@ -39,7 +39,10 @@ pub struct StressArgs {
     pub jobs: Option<u64>,
     #[arg(long, default_value = "1", value_parser = parse_seed)]
     pub seed: u64,
-    #[arg(long, default_value = "random", value_parser = SchedulerSpec::parse)]
+    /// random, pct:D (D in 1..=5), or mix (execution index mod 4 picks random, pct:1, pct:2,
+    /// pct:3). A campaign mixes by default: the random walk alone misses bugs that only PCT
+    /// finds (V1.3 mostly, V2.9 always), and PCT alone misses V2.8 at depth 1.
+    #[arg(long, default_value = "mix", value_parser = SchedulerSpec::parse)]
     pub scheduler: SchedulerSpec,
     /// Lock-rank checking, as for `run`: go (Go's checkRanks), strict, off, or quiescent. Saved
     /// failures, their timelines and their shrinking use it, and their replay lines name it.

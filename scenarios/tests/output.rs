@@ -33,6 +33,8 @@ fn a_campaign_keeps_at_most_k_failures_per_signature_and_counts_the_rest() {
         "trace_stress",
         "--variant",
         "v1.10",
+        "--scheduler",
+        "random",
         "--executions",
         "60",
     ];

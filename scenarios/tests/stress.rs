@@ -219,6 +219,8 @@ fn stress_shards_compose_with_jobs_and_never_overwrite_a_saved_failure() {
         "trace_stress",
         "--variant",
         "v1.10",
+        "--scheduler",
+        "random",
         "--executions",
         "4",
         "--jobs",
