@@ -6,7 +6,9 @@
 //! the message head: its first line without sites (`file.rs:12:5`) and with every digit run
 //! replaced by `#` (values, thread numbers and line numbers drift between schedules). A
 //! deadlock's also names its wait cycle, by thread role ([`cycle`]): two deadlocks with
-//! different cycles are two bugs, and a shrunk deadlock keeps the cycle of the original.
+//! different cycles are two bugs, and a shrunk deadlock keeps the cycle of the original. A
+//! lock-order cycle's head is written from its smallest rotation (`mheap → traceStackTab →
+//! mheap` however the execution closed it).
 
 use crate::failure::{Failure, FailureKind};
 
@@ -27,7 +29,11 @@ pub fn signature_of(kind: FailureKind, message: &str) -> String {
         FailureKind::Rank => rank_pair(message),
         _ => None,
     };
-    let head = head(message);
+    let head = match kind {
+        FailureKind::LockCycle => cycle::lock_order_line(message).map(|l| head(&l)),
+        _ => None,
+    }
+    .unwrap_or_else(|| head(message));
     let waits = match kind {
         FailureKind::Deadlock => cycle::wait_part(message),
         _ => None,

@@ -61,6 +61,21 @@ pub(super) fn wait_part(message: &str) -> Option<String> {
     Some(parts.join("; "))
 }
 
+/// A lock-order cycle report's first line (`lock-order cycle: b → a → b`, see
+/// [`crate::graph`]) with the cycle from its smallest rotation (`a → b → a`).
+pub(super) fn lock_order_line(message: &str) -> Option<String> {
+    const HEAD: &str = "lock-order cycle: ";
+    let path = message.lines().next()?.strip_prefix(HEAD)?;
+    let classes: Vec<&str> = path.split(" → ").collect();
+    let (last, ring) = classes.split_last()?;
+    if ring.is_empty() || ring[0] != *last {
+        return None;
+    }
+    let r = (0..ring.len()).min_by_key(|&r| [&ring[r..], &ring[..r]].concat())?;
+    let rotated = [&ring[r..], &ring[..r]].concat();
+    Some(format!("{HEAD}{} → {}", rotated.join(" → "), ring[r]))
+}
+
 /// Each node's successor in the wait-for graph, by index.
 fn successors(nodes: &[Node]) -> Vec<Option<usize>> {
     nodes
@@ -228,5 +243,21 @@ mod tests {
             wait_part("self-deadlock: m0 re-acquires trace (rank 42) at a.rs:1:1"),
             None
         );
+    }
+
+    #[test]
+    fn a_lock_order_cycle_reads_the_same_from_any_class() {
+        let line = |path: &str| lock_order_line(&format!("lock-order cycle: {path}\n  a held"));
+        let want = Some("lock-order cycle: a → c → b → a".to_string());
+        assert_eq!(line("a → c → b → a"), want);
+        assert_eq!(line("b → a → c → b"), want);
+        assert_eq!(line("c → b → a → c"), want);
+        assert_ne!(
+            line("a → b → c → a"),
+            want,
+            "the other direction is another cycle"
+        );
+        assert_eq!(line("a → b"), None, "not closed");
+        assert_eq!(lock_order_line("deadlock: x"), None);
     }
 }
