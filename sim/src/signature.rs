@@ -5,9 +5,9 @@
 //! It is the kind, the invariant id (`I11`) or the rank pair (`trace after traceStackTab`), and
 //! the message head: its first line without sites (`file.rs:12:5`) and with every digit run
 //! replaced by `#` (values, thread numbers and line numbers drift between schedules). A
-//! deadlock's also names its wait cycle, by thread role (`signature/cycle.rs`): two deadlocks with
-//! different cycles are two bugs, and a shrunk deadlock keeps the cycle of the original. A
-//! lock-order cycle's head is written from its smallest rotation (`mheap → traceStackTab →
+//! deadlock's also names its wait cycle, by thread role (`signature/cycle.rs`): two deadlocks
+//! with different cycles are two bugs, and a shrunk deadlock keeps the cycle of the original.
+//! A lock-order cycle's head is written from its smallest rotation (`mheap → traceStackTab →
 //! mheap` however the execution closed it).
 
 use crate::failure::{Failure, FailureKind};
