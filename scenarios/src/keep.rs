@@ -1,5 +1,6 @@
 //! Bounded output: a campaign keeps at most K failures per signature on disk
-//! ([`sim::signature`]: kind, invariant id or rank pair, message head) and counts the rest.
+//! ([`sim::signature`]: kind, invariant id or rank pair, message head, a deadlock's wait cycle)
+//! and counts the rest: two deadlocks with different cycles are two bugs, counted apart.
 //! Every saved failure also gets its timeline (`.timeline.json`, `.timeline.html`); the first
 //! of each signature is shrunk (`.shrunk.json`, with its own timeline).
 

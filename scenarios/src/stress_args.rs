@@ -63,8 +63,8 @@ pub struct StressArgs {
     /// Run on OS threads, without the simulator (failures are not replayable by seed).
     #[arg(long)]
     pub native: bool,
-    /// Save at most K failures per signature (kind, invariant or rank pair, message head); the
-    /// rest are counted in the summary. The first of each signature is also shrunk.
+    /// Save at most K failures per signature (kind, invariant or rank pair, message head, a
+    /// deadlock's wait cycle); the rest are counted in the summary. The first of each signature is also shrunk.
     #[arg(long, default_value_t = 10, value_name = "K", value_parser = clap::value_parser!(u64).range(1..))]
     pub keep: u64,
     /// With --native: how long one execution may take before it counts as hung.

@@ -30,8 +30,9 @@ const CANARIES: [(Variant, u64); 8] = [
 
 /// Every go1.22 bug variant with its canary's budget (scenarios/tests/go122.rs, under `mix`
 /// from base seed 1, in the variant's home scenario); V2.11 is the negative control. V2.2's
-/// canary (the ABBA wait cycle) needs `--rank-mode off`, which `tracesim shrink` does not
-/// take: under Go's ranks V2.2 fails first with V2.1's rank report, and that is what shrinks.
+/// canary (the ABBA wait cycle) needs `--rank-mode off`: under Go's ranks V2.2 fails first
+/// with V2.1's rank report, and that is what shrinks here (the deadlock is shrunk under `off`
+/// by stress.rs's `stress_rank_mode_off_…` test, to its own wait cycle).
 const CANARIES_122: [(V2, u64); 11] = [
     (V2::V2_1, 20),
     (V2::V2_2, 20),

@@ -365,7 +365,8 @@ fn stress_native_passes_v1_0_and_its_failures_say_they_do_not_replay() {
 }
 
 #[test]
-fn stress_rank_mode_off_saves_v2_2_deadlock_and_its_replay_line_names_the_mode() {
+fn stress_rank_mode_off_saves_v2_2_deadlock_and_its_replay_line_names_the_mode_and_it_shrinks_to_its_cycle(
+) {
     let dir = temp_dir("rank-off");
     let d = dir.to_string_lossy().to_string();
     let args = [
@@ -394,6 +395,22 @@ fn stress_rank_mode_off_saves_v2_2_deadlock_and_its_replay_line_names_the_mode()
     let f = deadlocks.first().expect("the ABBA deadlock is saved");
     assert!(f.message.contains("held by advancer"), "{f}");
     assert!(f.replay.ends_with("--rank-mode off"), "{}", f.replay);
+    // Its signature is its wait cycle: the summary counts it under it, and the first of it is
+    // shrunk to a deadlock on the same cycle (wherever main then waits).
+    let cycle = "wait cycle: advancer waits for lock mheap (rank #) → allocator waits for lock traceStackTab (rank #) → advancer";
+    assert!(out.contains(cycle), "{out}");
+    let shrunk: Vec<_> = files(&dir, ".shrunk.json")
+        .into_iter()
+        .map(|p| (saved_failure(&p).1, p))
+        .filter(|(s, _)| s.kind == sim::FailureKind::Deadlock)
+        .collect();
+    let [(s, path)] = &shrunk[..] else {
+        panic!("one signature, one shrunk deadlock: {shrunk:?}");
+    };
+    let original = path.to_string_lossy().replace(".shrunk.json", ".json");
+    let sig = sim::signature::signature(&saved_failure(Path::new(&original)).1);
+    assert!(sig.ends_with(cycle), "{sig}");
+    assert_eq!(sim::signature::signature(s), sig, "{s}");
     // Under Go's ranks the same campaign stops at V2.1's rank report instead.
     let go = [
         "stress",

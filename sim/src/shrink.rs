@@ -8,10 +8,10 @@
 //! later segment into an earlier one (drops the preemption between them). Each candidate is
 //! replayed with the guided scheduler ([`crate::sched::guided`]) under the original execution
 //! seed (same knobs, same data), and kept only if the execution fails with the original's
-//! [`signature`](crate::signature) and has no more preemptions and no more steps, and fewer of
-//! something. The kept execution's actual decisions become the next schedule, so the result is
-//! always a real recording that the strict replay follows. It stops within a replay and a time
-//! budget and says so.
+//! [`signature`](crate::signature) (for a deadlock, the same wait cycle) and has no more
+//! preemptions and no more steps, and fewer of something. The kept execution's actual
+//! decisions become the next schedule, so the result is always a real recording that the
+//! strict replay follows. It stops within a replay and a time budget and says so.
 
 use crate::failure::Failure;
 use crate::runner::{run_single_body, Body, RunConfig};

@@ -4,9 +4,15 @@
 //!
 //! It is the kind, the invariant id (`I11`) or the rank pair (`trace after traceStackTab`), and
 //! the message head: its first line without sites (`file.rs:12:5`) and with every digit run
-//! replaced by `#` (values, thread numbers and line numbers drift between schedules).
+//! replaced by `#` (values, thread numbers and line numbers drift between schedules). A
+//! deadlock's also names its wait cycle, by thread role (`signature/cycle.rs`): two deadlocks
+//! with different cycles are two bugs, and a shrunk deadlock keeps the cycle of the original.
+//! A lock-order cycle's head is written from its smallest rotation (`mheap → traceStackTab →
+//! mheap` however the execution closed it).
 
 use crate::failure::{Failure, FailureKind};
+
+mod cycle;
 
 /// The longest message head kept, in characters.
 const HEAD_CHARS: usize = 80;
@@ -23,9 +29,19 @@ pub fn signature_of(kind: FailureKind, message: &str) -> String {
         FailureKind::Rank => rank_pair(message),
         _ => None,
     };
-    match what {
-        Some(w) => format!("{kind} {w}: {}", head(message)),
-        None => format!("{kind}: {}", head(message)),
+    let head = match kind {
+        FailureKind::LockCycle => cycle::lock_order_line(message).map(|l| head(&l)),
+        _ => None,
+    }
+    .unwrap_or_else(|| head(message));
+    let waits = match kind {
+        FailureKind::Deadlock => cycle::wait_part(message),
+        _ => None,
+    };
+    match (what, waits) {
+        (Some(w), _) => format!("{kind} {w}: {head}"),
+        (None, Some(waits)) => format!("{kind}: {head}; {waits}"),
+        (None, None) => format!("{kind}: {head}"),
     }
 }
 
@@ -55,9 +71,21 @@ fn head(message: &str) -> String {
         .split_whitespace()
         .filter(|w| !w.contains(".rs:"))
         .collect();
-    let mut out = String::new();
+    let mut out = hash_digits(&words.join(" "));
+    if out.chars().count() > HEAD_CHARS {
+        let cut: String = out.chars().take(HEAD_CHARS).collect();
+        out = cut
+            .rsplit_once(' ')
+            .map_or(cut.clone(), |(a, _)| a.to_string());
+    }
+    out.trim_end_matches([',', ':', ' ']).to_string()
+}
+
+/// `text` with every run of digits replaced by one `#`.
+fn hash_digits(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
     let mut in_digits = false;
-    for ch in words.join(" ").chars() {
+    for ch in text.chars() {
         if ch.is_ascii_digit() {
             if !in_digits {
                 out.push('#');
@@ -68,13 +96,7 @@ fn head(message: &str) -> String {
             in_digits = false;
         }
     }
-    if out.chars().count() > HEAD_CHARS {
-        let cut: String = out.chars().take(HEAD_CHARS).collect();
-        out = cut
-            .rsplit_once(' ')
-            .map_or(cut.clone(), |(a, _)| a.to_string());
-    }
-    out.trim_end_matches([',', ':', ' ']).to_string()
+    out
 }
 
 #[cfg(test)]
@@ -109,6 +131,28 @@ mod tests {
         assert_eq!(
             signature_of(FailureKind::Rank, rank),
             "rank b (rank 2) after a (rank 1): fatal error: lock ordering problem"
+        );
+    }
+
+    #[test]
+    fn a_deadlock_is_told_apart_by_its_wait_cycle_and_only_a_deadlock() {
+        let report = |a: &str, b: &str| {
+            format!(
+                "deadlock: every simulated thread is blocked\n  {a} waits for lock x (rank 1) at a.rs:1:2, held by {b} since b.rs:3:4\n  {b} waits for lock y (rank 2) at b.rs:5:6, held by {a} since a.rs:1:1"
+            )
+        };
+        let sig = |kind, m: &str| signature_of(kind, m);
+        assert_eq!(
+            sig(FailureKind::Deadlock, &report("w-1", "v-2")),
+            "deadlock: deadlock: every simulated thread is blocked; wait cycle: v-# waits for lock y (rank #) → w-# waits for lock x (rank #) → v-#"
+        );
+        assert_ne!(
+            sig(FailureKind::Deadlock, &report("w-1", "v-2")),
+            sig(FailureKind::Deadlock, &report("v-1", "w-2"))
+        );
+        assert_eq!(
+            sig(FailureKind::Livelock, &report("w-1", "v-2")),
+            "livelock: deadlock: every simulated thread is blocked"
         );
     }
 }

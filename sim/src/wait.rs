@@ -14,6 +14,8 @@ use std::panic::Location;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 
+pub(crate) mod line;
+
 /// How to tell whether a waiting thread is still blocked.
 #[derive(Clone, Debug)]
 pub(crate) enum Probe {
@@ -115,42 +117,38 @@ fn report(c: &ExecCtx) -> String {
     out.join("\n")
 }
 
-/// One line per live thread: what it waits on, where, and who holds it.
+/// One line per live thread: what it waits on, where, and who holds it ([`line::Line`]).
 pub(crate) fn threads(c: &ExecCtx) -> Vec<String> {
-    let mut out = Vec::new();
-    for (id, t) in c
-        .tasks
+    c.tasks
         .iter()
         .enumerate()
         .filter(|(_, t)| t.started && !t.finished)
-    {
-        let Some(w) = &t.wait else {
-            out.push(format!("  {} is runnable", c.name_of(id)));
-            continue;
-        };
-        let mut line = format!(
-            "  {} waits for {} at {}",
-            c.name_of(id),
-            w.what.render(c),
-            w.site
-        );
-        if let Probe::Lock { id: lock, shared } = w.probe {
-            if let Some(h) = holder_of(c, lock, id, shared) {
-                let since = c.tasks[h]
-                    .held
-                    .iter()
-                    .find(|x| x.id == lock)
-                    .map(|x| x.site.to_string());
-                line += &format!(
-                    ", held by {} since {}",
-                    c.name_of(h),
-                    since.unwrap_or_default()
-                );
-            }
-        }
-        out.push(line);
+        .map(|(id, t)| line::Line {
+            thread: c.name_of(id),
+            wait: t.wait.as_ref().map(|w| blocked_line(c, id, w)),
+        })
+        .map(|l| l.to_string())
+        .collect()
+}
+
+/// Thread `id`'s wait `w` as a report line's data: what, where, and who holds it.
+fn blocked_line(c: &ExecCtx, id: usize, w: &Wait) -> line::Blocked {
+    let holder = match w.probe {
+        Probe::Lock { id: lock, shared } => holder_of(c, lock, id, shared).map(|h| {
+            let since = c.tasks[h]
+                .held
+                .iter()
+                .find(|x| x.id == lock)
+                .map(|x| x.site.to_string());
+            (c.name_of(h), since.unwrap_or_default())
+        }),
+        _ => None,
+    };
+    line::Blocked {
+        what: w.what.render(c),
+        site: w.site.to_string(),
+        holder,
     }
-    out
 }
 
 /// Registers that the current thread is about to block on `what`; fails the execution with a

@@ -4,6 +4,8 @@
 //! a semaphore nobody releases are each reported as what they are.
 
 use crate::util::config;
+use sim::shrink::{shrink, Budget};
+use sim::signature::signature;
 use sim::sync::atomic::{AtomicBool, Ordering};
 use sim::sync::{Arc, Mutex, MutexGuard, Sema};
 use sim::{run, FailureKind, LockClass, RankMode, RunConfig, SchedulerSpec};
@@ -269,4 +271,73 @@ fn a_semaphore_nobody_releases_is_a_deadlock_naming_the_semaphore() {
         "{}",
         f.message
     );
+}
+
+static LOCK_C: LockClass = LockClass::new("lockC", 30);
+static LOCK_D: LockClass = LockClass::new("lockD", 40);
+
+/// Two independent ABBA inversions (A/B and C/D): a deadlock has one cycle, or both.
+fn two_inversions() {
+    let (a, b) = two_locks();
+    let c = Arc::new(Mutex::ranked(&LOCK_C, 0u32));
+    let d = Arc::new(Mutex::ranked(&LOCK_D, 0u32));
+    let pairs = [
+        ("locker-AB", a.clone(), b.clone()),
+        ("locker-BA", b, a),
+        ("locker-CD", c.clone(), d.clone()),
+        ("locker-DC", d, c),
+    ];
+    let handles: Vec<_> = pairs
+        .into_iter()
+        .map(|(name, first, second)| {
+            sim::thread::spawn(name, move || {
+                let _f = first.lock();
+                let _s = second.lock();
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join();
+    }
+}
+
+/// The lockers a deadlock report shows blocked on a lock, e.g. `["locker-AB", "locker-BA"]`.
+fn blocked_lockers(m: &str) -> Vec<&str> {
+    m.lines()
+        .filter(|l| l.contains(" waits for lock "))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect()
+}
+
+#[test]
+fn deadlocks_with_different_wait_cycles_have_different_signatures_and_shrink_to_their_own() {
+    let cfg = no_ranks(
+        6,
+        300,
+        "deadlock::deadlocks_with_different_wait_cycles_have_different_signatures_and_shrink_to_their_own",
+    );
+    let report = run(&cfg, two_inversions);
+    let mut firsts: Vec<(Vec<&str>, &sim::Failure)> = Vec::new();
+    for f in report
+        .failures
+        .iter()
+        .filter(|f| f.kind == FailureKind::Deadlock)
+    {
+        let cycle = blocked_lockers(&f.message);
+        match firsts.iter().find(|(c, _)| *c == cycle) {
+            Some((_, first)) => assert_eq!(signature(f), signature(first)),
+            None => firsts.push((cycle, f)),
+        }
+    }
+    let sigs: Vec<String> = firsts.iter().map(|(_, f)| signature(f)).collect();
+    println!("{}", sigs.join("\n"));
+    assert!(firsts.len() >= 2, "both inversions deadlock: {sigs:#?}");
+    let distinct: std::collections::BTreeSet<&String> = sigs.iter().collect();
+    assert_eq!(distinct.len(), sigs.len(), "{sigs:#?}");
+    for (cycle, f) in &firsts {
+        let s = shrink(&cfg, f, Budget::default(), two_inversions).expect("replays");
+        println!("{cycle:?}: {:?} -> {:?}", s.before, s.after);
+        assert_eq!(blocked_lockers(&s.failure.message), *cycle, "{}", s.failure);
+        assert_eq!(signature(&s.failure), signature(f));
+    }
 }
