@@ -30,6 +30,8 @@ pub struct Tally {
     pub runs: u64,
     pub failures: u64,
     pub elapsed: Duration,
+    /// Scheduling steps over all its executions (0 on real threads).
+    pub steps: u64,
 }
 
 /// What the main thread knows about the campaign.

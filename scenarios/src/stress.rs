@@ -87,15 +87,26 @@ fn job_body(scenario: Scenario, variant: Variant) -> impl Fn() + Send + Sync + '
     }
 }
 
+/// What one job of a turn did.
+#[derive(Clone, Copy, Default)]
+struct JobCounts {
+    executions: u64,
+    /// Scheduling steps over all its executions (0 on real threads).
+    steps: u64,
+    /// Hung native executions.
+    hung: u64,
+    /// Threads its failed native executions left blocked, if it stopped for them.
+    leaked: usize,
+}
+
 /// Runs one job on its own OS thread: a whole simulated execution lives on one OS thread.
-/// Returns (executions, hung native executions).
 fn spawn_job(
     o: &Options,
     cfg: RunConfig,
     scenario: Scenario,
     job: u64,
     tx: mpsc::Sender<ExecResult>,
-) -> std::thread::JoinHandle<(u64, u64, usize)> {
+) -> std::thread::JoinHandle<JobCounts> {
     let (variant, native, spec) = (o.variant, o.native.clone(), o.scheduler);
     let seeds = crashseed::SeedFile::create(&o.out, job);
     let thread = std::thread::Builder::new()
@@ -121,13 +132,21 @@ fn spawn_job(
         match native {
             Some(n) => {
                 let rep = sim::native::run_native(&cfg, &n, job_body(scenario, variant), observe);
-                (rep.run.executions, rep.hung, rep.leaked)
+                JobCounts {
+                    executions: rep.run.executions,
+                    hung: rep.hung,
+                    leaked: rep.leaked,
+                    ..JobCounts::default()
+                }
             }
-            None => (
-                sim::run_observed(&cfg, job_body(scenario, variant), observe).executions,
-                0,
-                0,
-            ),
+            None => {
+                let rep = sim::run_observed(&cfg, job_body(scenario, variant), observe);
+                JobCounts {
+                    executions: rep.executions,
+                    steps: rep.steps,
+                    ..JobCounts::default()
+                }
+            }
         }
     });
     spawned.expect("failed to spawn a stress job thread")
@@ -153,15 +172,16 @@ fn run_turn(o: &Options, t: &Turn, board: &mut Board, stop: &Arc<AtomicBool>) ->
     let failures_before = board.failures;
     board.pump(t.scenario, &rx);
     let (mut runs, mut hung, mut leaked) = (0, 0, 0);
+    let tally = board.tallies.entry(t.scenario).or_default();
     for j in jobs {
-        let (n, h, l) = j
+        let c = j
             .join()
             .expect("[tracesim internal bug] a stress job panicked");
-        runs += n;
-        hung += h;
-        leaked = leaked.max(l);
+        runs += c.executions;
+        tally.steps += c.steps;
+        hung += c.hung;
+        leaked = leaked.max(c.leaked);
     }
-    let tally = board.tallies.entry(t.scenario).or_default();
     tally.runs += runs;
     tally.failures += board.failures - failures_before;
     tally.elapsed += started.elapsed();

@@ -16,8 +16,13 @@ fn tally_line(name: &str, t: &Tally) -> String {
     } else {
         String::new()
     };
+    let steps = if t.steps > 0 {
+        format!(", {:.0} steps/execution", t.steps as f64 / t.runs.max(1) as f64)
+    } else {
+        String::new()
+    };
     format!(
-        "{name}: {} runs, {} failures{pct}, {:.1}s, {:.0} executions/s",
+        "{name}: {} runs, {} failures{pct}, {:.1}s, {:.0} executions/s{steps}",
         t.runs,
         t.failures,
         t.elapsed.as_secs_f64(),
@@ -44,6 +49,7 @@ fn print_tallies(o: &Options, b: &mut Board) {
         .map(|(s, t)| {
             total.runs += t.runs;
             total.failures += t.failures;
+            total.steps += t.steps;
             tally_line(
                 &format!("{} {} {}", s.name(), s.resolve(o.variant).name(), world(o)),
                 t,
