@@ -17,7 +17,10 @@ fn tally_line(name: &str, t: &Tally) -> String {
         String::new()
     };
     let steps = if t.steps > 0 {
-        format!(", {:.0} steps/execution", t.steps as f64 / t.runs.max(1) as f64)
+        format!(
+            ", {:.0} steps/execution",
+            t.steps as f64 / t.runs.max(1) as f64
+        )
     } else {
         String::new()
     };
