@@ -44,6 +44,9 @@ thread_local! {
     /// Cell accesses are scheduling points in the execution on this OS thread.
     static SWITCH: Cell<bool> = const { Cell::new(false) };
     static DET: RefCell<Option<Detector>> = const { RefCell::new(None) };
+    /// The previous execution's detector, emptied: the next one reuses its allocations (the
+    /// shadows of a few hundred cells would otherwise be regrown, copy by copy, every execution).
+    static SPARE: RefCell<Option<Detector>> = const { RefCell::new(None) };
 }
 
 /// A synchronising operation, as the report names it ("the last synchronisation" of a thread).
@@ -167,6 +170,23 @@ pub(super) struct Detector {
     cells: Vec<Shadow>,
 }
 
+impl Detector {
+    /// Forgets everything, keeping the allocations.
+    fn clear(&mut self) {
+        self.threads.clear();
+        self.objs.clear();
+        self.cells.clear();
+    }
+}
+
+/// Retires the running execution's detector, if any, as the spare for the next one.
+fn retire() {
+    if let Some(mut old) = DET.with(|d| d.borrow_mut().take()) {
+        old.clear();
+        SPARE.with(|s| *s.borrow_mut() = Some(old));
+    }
+}
+
 pub(super) type Objs = HashMap<usize, ObjClock, BuildHasherDefault<AddrHasher>>;
 
 /// The clocks of object `key`, created on first use.
@@ -214,14 +234,14 @@ pub(crate) fn configure(race: bool, switch_points: bool) {
 pub(crate) fn begin() {
     ACTIVE.with(|a| a.set(false));
     SWITCH.with(|s| s.set(SETTINGS.with(Cell::get).switch_points));
-    DET.with(|d| *d.borrow_mut() = None);
+    retire();
 }
 
 /// The execution on this OS thread ended.
 pub(crate) fn end() {
     ACTIVE.with(|a| a.set(false));
     SWITCH.with(|s| s.set(false));
-    DET.with(|d| *d.borrow_mut() = None);
+    retire();
 }
 
 /// Makes every cell access of the running execution a scheduling point, or not.
@@ -256,7 +276,7 @@ pub(crate) fn register() -> Option<u32> {
     ACTIVE.with(|a| a.set(true));
     DET.with(|d| {
         let mut d = d.borrow_mut();
-        let d = d.get_or_insert_with(Detector::default);
+        let d = d.get_or_insert_with(|| SPARE.with(|s| s.borrow_mut().take()).unwrap_or_default());
         d.cells.push(Shadow::default());
         Some((d.cells.len() - 1) as u32)
     })
