@@ -29,6 +29,9 @@ impl Trace {
         }
         self.frequency(gen);
         let untraced = self.untraced_gs(gen);
+        if !stop {
+            self.register_labels_and_reasons(gen + 1);
+        }
         self.switch_gen(gen, stop);
         let v = self.variant();
         if v == Variant::V2_3 {

@@ -35,6 +35,7 @@ impl Trace {
             self.reader_gen.store(first, Ordering::SeqCst);
             self.flushed_gen.store(0, Ordering::SeqCst);
         }
+        self.register_labels_and_reasons(first);
         let s = self.session.fetch_add(1, Ordering::SeqCst) as usize;
         self.last_nonzero_gen.store(first, Ordering::SeqCst);
         self.first_gen.store(first, Ordering::SeqCst);

@@ -11,10 +11,11 @@ use super::g::{self, GSlot};
 use super::locks;
 use super::m::MSlot;
 use super::sched::WakeableSleep;
-use super::strings::StringTab;
+use super::strings::{StringTab, BLOCK_REASONS};
 use super::tab::TraceMap;
 use super::variant::Variant;
 use crate::common::gates::Gates;
+use sim::cell::Shared;
 use sim::ghost::{Counter, Flag, Ticks};
 use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use sim::sync::{Mutex, Parker, Sema};
@@ -90,6 +91,9 @@ pub struct Trace {
     pub gs: Vec<GSlot>,
     pub stacks: [TraceMap; 2],
     pub strings: [StringTab; 2],
+    /// `trace.goBlockReasons[2]`: the string ids of the block reasons in each generation
+    /// (plain arrays in Go, written before the generation is published).
+    pub block_reasons: [Shared<[u64; BLOCK_REASONS.len()]>; 2],
     pub cpu: Cpu,
     pub mheap: Mutex<()>,
     /// `sched.lock` (taken to snapshot `allm`).
@@ -159,6 +163,10 @@ impl Trace {
                 TraceMap::new(&locks::TRACE_STACK_TAB, slots),
             ],
             strings: [StringTab::new(slots), StringTab::new(slots)],
+            block_reasons: [
+                Shared::new("trace.goBlockReasons[0]", [0; BLOCK_REASONS.len()]),
+                Shared::new("trace.goBlockReasons[1]", [0; BLOCK_REASONS.len()]),
+            ],
             cpu: Cpu::new(cfg.profbuf_slots),
             mheap: Mutex::ranked(&locks::MHEAP, ()),
             sched: Mutex::ranked(&locks::SCHED, ()),
