@@ -21,7 +21,7 @@ pub const FREQUENCY: u64 = 1_000_000_000;
 impl Trace {
     /// `traceAdvance(stop)` run by actor `a`.
     pub fn trace_advance(&self, a: &mut Actor, stop: bool) {
-        self.advance_sema.acquire();
+        self.semacquire_advance(a.m, stop);
         let gen = self.gen.load(Ordering::SeqCst);
         if gen == 0 {
             self.advance_sema.release();
@@ -45,7 +45,7 @@ impl Trace {
             self.shutdown_sema.acquire();
             self.stop_read_cpu(a.m);
         } else {
-            self.trace_own_p(a.m);
+            self.for_each_p(a.m);
         }
         self.wait_reader(a.m, gen);
         self.final_checks(gen, stop);
@@ -141,9 +141,22 @@ impl Trace {
         }
     }
 
-    /// Step 11's `forEachP` on the caller's own P (the other Ps are not modelled): its
-    /// `ProcStatus` in the new generation, so that no generation is empty (Go's reader rejects
-    /// a generation without events: `frontier is empty`).
+    /// `semacquire(&traceAdvanceSema)` by the goroutine of M `m`. `StopTrace`'s caller may wait
+    /// there while the advancer runs `forEachP`, so its M is parked meanwhile (its P handed to
+    /// forEachP's caller, see [`super::foreachp`]).
+    fn semacquire_advance(&self, m: usize, stop: bool) {
+        if stop {
+            self.stop_m(m);
+        }
+        self.advance_sema.acquire();
+        if stop {
+            self.start_m(m);
+        }
+    }
+
+    /// `StartTrace`'s status of the caller's own P (Go traces every P there, during the
+    /// stop-the-world the model leaves out), so that no generation is empty (Go's reader
+    /// rejects a generation without events: `frontier is empty`).
     pub fn trace_own_p(&self, m: usize) {
         if let Some(l) = self.acquire(m) {
             l.writer().end();
