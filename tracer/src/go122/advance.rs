@@ -4,9 +4,13 @@
 //! `stackTab[gen%2].dump(gen)`, `stringTab[gen%2].reset(gen)` and publishing `flushedGen`;
 //! then wait for the reader on `doneSema[gen%2]`, the final checks, and the hand-off of
 //! `traceAdvanceSema`. Steps 3 and 9: the goroutines whose status nobody traced in the
-//! generation get a `GoStatus` there (see [`super::g`]). Not modelled: step 4 (pre-registered
-//! strings: the block reasons are interned when used) and step 11's `forEachP` beyond the
-//! caller's own P.
+//! generation get a `GoStatus` there (see [`super::g`]). Step 4: unless stopping,
+//! `traceRegisterLabelsAndReasons(gen+1)` before the switch (the block reasons the model uses,
+//! see [`super::strings`]). Step 11: unless stopping, `forEachP` writes a `ProcStatus` for
+//! every P not yet traced in the new generation (see [`super::foreachp`]: idle Ps and the Ps
+//! of parked Ms by the caller, running Ps at their next safe point). Not modelled: `worldsema`
+//! and the `ProcsChange`/`GCActive` events of step 6 (no stop-the-world, no GC), `suspendG` in
+//! step 3 (see [`super::g`]).
 
 use super::ghost::Actor;
 use super::locker::Writer;
