@@ -128,7 +128,6 @@ fn v2_3_dump_before_quiescence_loses_stacks() {
     assert!(
         fs.iter().all(|f| f.message.starts_with("invariant I13")
             || f.message.starts_with("invariant I5")
-            || f.message.starts_with("invariant I6")
             || f.message.starts_with("data race on `traceMapNode`")),
         "{}",
         fs[0]
@@ -175,7 +174,7 @@ fn v2_7_flushing_odd_seqlocks_tears_or_loses_batches() {
     let fs = must_fail(Scenario2::AdvancePressure, Variant::V2_7, 200);
     // I12 and I13 are the same broken quiescence seen by the CPU reader's traceLocker (its
     // profBuf drained by the advancer's traceCPUFlush meanwhile) and by a stack insert into the
-    // table being dumped.
+    // table being dumped; the race detector sees the first as a race on `trace.cpuBuf`.
     assert!(
         fs.iter().all(|f| [
             "invariant I4",
@@ -185,7 +184,8 @@ fn v2_7_flushing_odd_seqlocks_tears_or_loses_batches() {
             "invariant I10",
             "invariant I12",
             "invariant I13",
-            "data race on `m.trace.buf"
+            "data race on `m.trace.buf",
+            "data race on `trace.cpuBuf"
         ]
         .iter()
         .any(|p| f.message.starts_with(p))),

@@ -379,7 +379,7 @@ fn stress_rank_mode_off_saves_v2_2_deadlock_and_its_replay_line_names_the_mode_a
         "--scheduler",
         "pct:3",
         "--executions",
-        "600",
+        "800",
         "--jobs",
         "1",
         "--out",

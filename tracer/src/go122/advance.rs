@@ -4,9 +4,13 @@
 //! `stackTab[gen%2].dump(gen)`, `stringTab[gen%2].reset(gen)` and publishing `flushedGen`;
 //! then wait for the reader on `doneSema[gen%2]`, the final checks, and the hand-off of
 //! `traceAdvanceSema`. Steps 3 and 9: the goroutines whose status nobody traced in the
-//! generation get a `GoStatus` there (see [`super::g`]). Not modelled: step 4 (pre-registered
-//! strings: the block reasons are interned when used) and step 11's `forEachP` beyond the
-//! caller's own P.
+//! generation get a `GoStatus` there (see [`super::g`]). Step 4: unless stopping,
+//! `traceRegisterLabelsAndReasons(gen+1)` before the switch (the block reasons the model uses,
+//! see [`super::strings`]). Step 11: unless stopping, `forEachP` writes a `ProcStatus` for
+//! every P not yet traced in the new generation (see [`super::foreachp`]: idle Ps and the Ps
+//! of parked Ms by the caller, running Ps at their next safe point). Not modelled: `worldsema`
+//! and the `ProcsChange`/`GCActive` events of step 6 (no stop-the-world, no GC), `suspendG` in
+//! step 3 (see [`super::g`]).
 
 use super::ghost::Actor;
 use super::locker::Writer;
@@ -21,7 +25,7 @@ pub const FREQUENCY: u64 = 1_000_000_000;
 impl Trace {
     /// `traceAdvance(stop)` run by actor `a`.
     pub fn trace_advance(&self, a: &mut Actor, stop: bool) {
-        self.advance_sema.acquire();
+        self.semacquire_advance(a.m, stop);
         let gen = self.gen.load(Ordering::SeqCst);
         if gen == 0 {
             self.advance_sema.release();
@@ -29,6 +33,9 @@ impl Trace {
         }
         self.frequency(gen);
         let untraced = self.untraced_gs(gen);
+        if !stop {
+            self.register_labels_and_reasons(gen + 1);
+        }
         self.switch_gen(gen, stop);
         let v = self.variant();
         if v == Variant::V2_3 {
@@ -42,7 +49,7 @@ impl Trace {
             self.shutdown_sema.acquire();
             self.stop_read_cpu(a.m);
         } else {
-            self.trace_own_p(a.m);
+            self.for_each_p(a.m);
         }
         self.wait_reader(a.m, gen);
         self.final_checks(gen, stop);
@@ -138,9 +145,22 @@ impl Trace {
         }
     }
 
-    /// Step 11's `forEachP` on the caller's own P (the other Ps are not modelled): its
-    /// `ProcStatus` in the new generation, so that no generation is empty (Go's reader rejects
-    /// a generation without events: `frontier is empty`).
+    /// `semacquire(&traceAdvanceSema)` by the goroutine of M `m`. `StopTrace`'s caller may wait
+    /// there while the advancer runs `forEachP`, so its M is parked meanwhile (its P handed to
+    /// forEachP's caller, see [`super::foreachp`]).
+    fn semacquire_advance(&self, m: usize, stop: bool) {
+        if stop {
+            self.stop_m(m);
+        }
+        self.advance_sema.acquire();
+        if stop {
+            self.start_m(m);
+        }
+    }
+
+    /// `StartTrace`'s status of the caller's own P (Go traces every P there, during the
+    /// stop-the-world the model leaves out), so that no generation is empty (Go's reader
+    /// rejects a generation without events: `frontier is empty`).
     pub fn trace_own_p(&self, m: usize) {
         if let Some(l) = self.acquire(m) {
             l.writer().end();

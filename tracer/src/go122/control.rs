@@ -1,6 +1,7 @@
 //! `StartTrace` and `StopTrace`, after go1.22 `runtime/trace2.go:131-269` (§B.4): wait for a
 //! previous cleanup (`traceShutdownSema`), hold `traceAdvanceSema` across the start, fresh
-//! profBufs, `firstGen = lastNonZeroGen + 1`, reset the reader's state, store `gen`, start the
+//! profBufs, `firstGen = lastNonZeroGen + 1`, reset the reader's state,
+//! `traceRegisterLabelsAndReasons(firstGen)`, store `gen`, start the
 //! CPU reader and the advancer (each with a fresh `wakeableSleep`), `wakep`. `StopTrace` is `traceAdvance(true)`; it stops the CPU reader
 //! (`traceStopReadCPU`) and, after releasing `traceAdvanceSema`, the advancer.
 //! Not modelled: stop-the-world, `exitingSyscall`, the STW/`ProcsChange` events.
@@ -35,6 +36,7 @@ impl Trace {
             self.reader_gen.store(first, Ordering::SeqCst);
             self.flushed_gen.store(0, Ordering::SeqCst);
         }
+        self.register_labels_and_reasons(first);
         let s = self.session.fetch_add(1, Ordering::SeqCst) as usize;
         self.last_nonzero_gen.store(first, Ordering::SeqCst);
         self.first_gen.store(first, Ordering::SeqCst);

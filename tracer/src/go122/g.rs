@@ -65,13 +65,14 @@ pub fn goid_of(m: usize) -> u64 {
 }
 
 impl Trace {
-    /// `gopark` → `park_m`, by the goroutine of M `m`: `GoBlock(reason)`, then `_Gwaiting`.
+    /// `gopark` → `park_m`, by the goroutine of M `m`: `GoBlock(reason)` (the reason's id
+    /// registered for the generation, `trace.goBlockReasons[gen%2]`), then `_Gwaiting`.
     pub fn go_block(&self, m: usize, reason: u64) {
         self.traced_transition(
             m,
             true,
             |l, w| {
-                let r = self.string_put(l.gen, reason);
+                let r = self.block_reason(l.gen, reason);
                 w.event(out::EV_GO_BLOCK, &[r, 0]);
             },
             || self.gs[m].status.store(WAITING, Ordering::SeqCst),

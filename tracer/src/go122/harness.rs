@@ -113,6 +113,7 @@ pub fn spawn_cpu_reader(t: &Arc<Trace>, s: usize) -> JoinHandle<Ghost> {
     let t = t.clone();
     spawn("cpu-reader", move || {
         let a = t.actor(role::CPU_READER);
+        t.start_m(a.m);
         t.go_resume(a.m);
         while t.enabled() {
             t.sleeps[s][0].sleep(&t, a.m);
@@ -123,6 +124,7 @@ pub fn spawn_cpu_reader(t: &Arc<Trace>, s: usize) -> JoinHandle<Ghost> {
             l.release();
         }
         t.go_exit(a.m);
+        t.stop_m(a.m);
         t.cpu_exited.release();
         a.ghost
     })
@@ -138,6 +140,7 @@ pub fn spawn_advancer(t: &Arc<Trace>, s: usize, advances: usize) -> JoinHandle<G
         let mut a = t.actor(role::ADVANCER);
         let [cpu, timer] = &t.sleeps[s];
         let mut n = 0;
+        t.start_m(a.m);
         t.go_resume(a.m);
         while t.enabled() {
             if n < advances {
@@ -153,6 +156,7 @@ pub fn spawn_advancer(t: &Arc<Trace>, s: usize, advances: usize) -> JoinHandle<G
             }
         }
         t.go_exit(a.m);
+        t.stop_m(a.m);
         t.advancer_exited.release();
         a.ghost
     })
@@ -162,6 +166,7 @@ pub fn spawn_advancer(t: &Arc<Trace>, s: usize, advances: usize) -> JoinHandle<G
 pub fn reader(t: &Trace, g: u64, m: usize) -> (Vec<u8>, Ghost) {
     let mut a = Actor::on(m);
     let mut out = Vec::new();
+    t.start_m(m);
     t.go_resume(m);
     loop {
         match t.read_trace0(&mut a, g) {
@@ -171,6 +176,7 @@ pub fn reader(t: &Trace, g: u64, m: usize) -> (Vec<u8>, Ghost) {
         }
     }
     t.go_exit(m);
+    t.stop_m(m);
     (out, a.ghost)
 }
 
@@ -196,7 +202,9 @@ pub fn controller(t: &Arc<Trace>, sessions: usize, advances: usize, pause: usize
             sim::thread::yield_now();
         }
         // The test's workload runs across at least one generation boundary.
+        t.stop_m(a.m);
         t.advanced.acquire();
+        t.start_m(a.m);
         t.stop_trace(&mut a);
         let mut s = Session {
             bytes: Vec::new(),

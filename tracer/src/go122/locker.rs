@@ -59,13 +59,7 @@ impl<'a> Locker<'a> {
     /// or idle before a `ProcStart`).
     pub fn writer_no_g(&self) -> Writer<'a> {
         let ms = &self.t.ms[self.m];
-        let mut w = Writer {
-            t: self.t,
-            gen: self.gen,
-            m_id: ms.id,
-            slot: Some(self.m),
-            buf: ms.take(self.gen),
-        };
+        let mut w = self.plain_writer();
         if ms.p_status_gen.swap(self.gen, Ordering::SeqCst) != self.gen {
             let st = if ms.p_running.load(Ordering::SeqCst) {
                 out::PROC_RUNNING
@@ -75,6 +69,20 @@ impl<'a> Locker<'a> {
             w.event(out::EV_PROC_STATUS, &[ms.p, st]);
         }
         w
+    }
+}
+
+impl<'a> Locker<'a> {
+    /// `tl.writer()`: this M's writer for `gen`, with no status written first.
+    pub fn plain_writer(&self) -> Writer<'a> {
+        let ms = &self.t.ms[self.m];
+        Writer {
+            t: self.t,
+            gen: self.gen,
+            m_id: ms.id,
+            slot: Some(self.m),
+            buf: ms.take(self.gen),
+        }
     }
 }
 

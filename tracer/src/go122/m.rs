@@ -26,6 +26,8 @@ pub struct MSlot {
     pub p_running: AtomicBool,
     /// The P's `trace.seq` as `(generation, seq)` (for `ProcStart`; only its owner writes it).
     p_seq: Shared<(u64, u64)>,
+    /// The P's `runSafePointFn`: `forEachP` asks it to run the function at its next safe point.
+    pub run_safe_point_fn: AtomicBool,
 }
 
 impl MSlot {
@@ -43,6 +45,7 @@ impl MSlot {
             p_status_gen: AtomicU64::new(0),
             p_running: AtomicBool::new(true),
             p_seq: Shared::new("p.trace.seq", (0, 0)),
+            run_safe_point_fn: AtomicBool::new(false),
         }
     }
 

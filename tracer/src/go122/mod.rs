@@ -12,7 +12,8 @@
 //! - [`g`]: goroutines, their statuses and `GoCreate`/`GoStart`/`GoBlock`/`GoUnblock`/`GoDestroy`.
 //! - [`advance`]: `traceAdvance`; [`control`]: `StartTrace`/`StopTrace`; [`reader`]:
 //!   `readTrace0` and the reader's generation hand-off; [`sched`]: `findRunnable`'s poll,
-//!   `wakep`, the idle M, `wakeableSleep`.
+//!   `wakep`, the idle M, `wakeableSleep`; [`foreachp`]: `forEachP` (step 11) and the safe
+//!   points and P hand-offs it meets.
 //! - [`harness`]: the actors of §G.2; [`ghost`]: what they committed; [`validate`]: Go's reader
 //!   and validator plus the ghost invariants; [`variant`]: V2.0–V2.12.
 //! - [`wire`]: the go1.22 wire format (encoder, Go's reader and `testtrace.Validator`).
@@ -21,6 +22,7 @@ pub mod advance;
 pub mod buf;
 pub mod control;
 pub mod cpu;
+pub mod foreachp;
 pub mod g;
 pub mod ghost;
 pub mod harness;

@@ -127,7 +127,15 @@ impl Trace {
         if published && self.trace_reader() != Some(g) {
             // park_m → schedule() on this M: findRunnable polls (it may hand out this reader).
             self.find_runnable(m);
+            self.stop_m(m);
             self.parkers[reader_index(g)].park();
+            self.start_m(m);
+        } else {
+            // Declined (`park_m` → `execute` on this M): the reader retries at once. While a
+            // stopper is between `shutdown` and `flushedGen` it retries until the stopper, on
+            // another M in Go, publishes; the model yields so that a strict-priority scheduler
+            // (PCT) cannot starve the stopper behind the retry loop.
+            sim::thread::yield_now();
         }
         self.go_resume(m);
     }

@@ -48,7 +48,9 @@ impl WakeableSleep {
             ch.1 = true;
         }
         t.find_runnable(m);
+        t.stop_m(m);
         self.wakeup.park();
+        t.start_m(m);
         t.go_resume(m);
     }
 
@@ -79,6 +81,7 @@ impl Trace {
     /// `findRunnable`'s "Try to schedule the trace reader", on M `m`: readies the reader
     /// `traceReader` hands out (`GoUnblock` on `m`). Returns it.
     pub fn find_runnable(&self, m: usize) -> Option<u64> {
+        self.safe_point(m);
         if !self.enabled() && !self.shutdown.load(Ordering::SeqCst) {
             return None;
         }
@@ -134,10 +137,11 @@ pub fn idle_m(t: &Trace) {
 }
 
 impl Trace {
-    /// `acquirep` on M `m`: its idle P starts running (`ProcStart`, with the P's idle status
-    /// first if not yet traced in this generation).
+    /// `pidleget` (under `sched.lock`) then `acquirep` on M `m`: its idle P starts running
+    /// (`ProcStart`, with the P's idle status first if not yet traced in this generation).
     pub fn proc_start(&self, m: usize) {
         let ms = &self.ms[m];
+        self.pidle_get(m);
         self.traced_transition(
             m,
             false,
@@ -146,13 +150,25 @@ impl Trace {
         );
     }
 
-    /// `releasep` by M `m`, whose goroutine has stopped or exited (`stopm`): `ProcStop`.
+    /// `findRunnable`'s "return P and block" by M `m`, whose goroutine has stopped or exited:
+    /// under `sched.lock`, after re-checking `runSafePointFn`, `releasep` (`ProcStop`) and
+    /// `pidleput`; then `stopm`.
     pub fn proc_stop(&self, m: usize) {
-        self.traced_transition(
-            m,
-            false,
-            |_, w| w.event(out::EV_PROC_STOP, &[]),
-            || self.ms[m].p_running.store(false, Ordering::SeqCst),
-        );
+        loop {
+            let mut s = self.sched.lock();
+            if self.ms[m].run_safe_point_fn.load(Ordering::SeqCst) {
+                drop(s);
+                self.safe_point(m);
+                continue;
+            }
+            self.traced_transition(
+                m,
+                false,
+                |_, w| w.event(out::EV_PROC_STOP, &[]),
+                || self.ms[m].p_running.store(false, Ordering::SeqCst),
+            );
+            s.pidle[m] = true;
+            return;
+        }
     }
 }

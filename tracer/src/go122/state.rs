@@ -7,14 +7,16 @@
 
 use super::buf::TraceBuf;
 use super::cpu::Cpu;
+use super::foreachp::Sched;
 use super::g::{self, GSlot};
 use super::locks;
 use super::m::MSlot;
 use super::sched::WakeableSleep;
-use super::strings::StringTab;
+use super::strings::{StringTab, BLOCK_REASONS};
 use super::tab::TraceMap;
 use super::variant::Variant;
 use crate::common::gates::Gates;
+use sim::cell::Shared;
 use sim::ghost::{Counter, Flag, Ticks};
 use sim::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use sim::sync::{Mutex, Parker, Sema};
@@ -90,10 +92,16 @@ pub struct Trace {
     pub gs: Vec<GSlot>,
     pub stacks: [TraceMap; 2],
     pub strings: [StringTab; 2],
+    /// `trace.goBlockReasons[2]`: the string ids of the block reasons in each generation
+    /// (plain arrays in Go, written before the generation is published).
+    pub block_reasons: [Shared<[u64; BLOCK_REASONS.len()]>; 2],
     pub cpu: Cpu,
     pub mheap: Mutex<()>,
-    /// `sched.lock` (taken to snapshot `allm`).
-    pub sched: Mutex<()>,
+    /// `sched.lock` (taken to snapshot `allm`, and by `forEachP` and the P hand-offs) and the
+    /// fields behind it.
+    pub sched: Mutex<Sched>,
+    /// `sched.safePointNote`: `forEachP`'s caller sleeps on it until every P ran the function.
+    pub safe_point_note: Sema,
     pub parkers: [Parker; 2],
     /// The idle M that `wakep` starts to run `findRunnable` (see [`super::sched`]).
     pub idle_m: Parker,
@@ -147,9 +155,7 @@ impl Trace {
             ms: (0..nms)
                 .map(|i| {
                     let m = MSlot::new(i as u64 + 1, i as u64);
-                    // The idle M's P is idle until `wakep` starts it.
-                    let idle = i == cfg.emitters + role::IDLE;
-                    m.p_running.store(!idle, Ordering::SeqCst);
+                    m.p_running.store(!p_idle(&cfg, i), Ordering::SeqCst);
                     m
                 })
                 .collect(),
@@ -159,9 +165,14 @@ impl Trace {
                 TraceMap::new(&locks::TRACE_STACK_TAB, slots),
             ],
             strings: [StringTab::new(slots), StringTab::new(slots)],
+            block_reasons: [
+                Shared::new("trace.goBlockReasons[0]", [0; BLOCK_REASONS.len()]),
+                Shared::new("trace.goBlockReasons[1]", [0; BLOCK_REASONS.len()]),
+            ],
             cpu: Cpu::new(cfg.profbuf_slots),
             mheap: Mutex::ranked(&locks::MHEAP, ()),
-            sched: Mutex::ranked(&locks::SCHED, ()),
+            sched: Mutex::ranked(&locks::SCHED, initial_sched(&cfg, nms)),
+            safe_point_note: Sema::new("sched.safePointNote", 0),
             parkers: [
                 Parker::new("the trace reader"),
                 Parker::new("the second trace reader"),
@@ -233,4 +244,31 @@ fn initial_g(cfg: &Config, i: usize) -> GSlot {
         _ => false,
     };
     GSlot::new(id, if running { g::RUNNING } else { g::DEAD })
+}
+
+/// Whether the P of M `i` starts idle: the idle M's (until `wakep` starts it), and the Ps of
+/// Ms that run nothing: the allocator's when it is off, the second reader's but under V2.12.
+fn p_idle(cfg: &Config, i: usize) -> bool {
+    match i.checked_sub(cfg.emitters) {
+        Some(role::IDLE) => true,
+        Some(role::ALLOCATOR) => cfg.alloc_stacks.is_empty(),
+        Some(role::READER_B) => cfg.variant != Variant::V2_12,
+        _ => false,
+    }
+}
+
+/// `sched` at program start: the idle Ps on `pidle`; the Ms of the goroutines each session
+/// creates (readers, CPU reader, advancer) parked until their goroutine first runs.
+fn initial_sched(cfg: &Config, nms: usize) -> Sched {
+    let created = |i: usize| {
+        matches!(
+            i.checked_sub(cfg.emitters),
+            Some(role::READER | role::CPU_READER | role::ADVANCER | role::READER_B)
+        )
+    };
+    Sched {
+        safe_point_wait: 0,
+        pidle: (0..nms).map(|i| p_idle(cfg, i)).collect(),
+        parked: (0..nms).map(|i| created(i) && !p_idle(cfg, i)).collect(),
+    }
 }

@@ -37,6 +37,13 @@ pub const REASON_SYNC: u64 = u64::MAX - 1;
 pub const REASON_CHAN_RECV: u64 = u64::MAX - 2;
 pub const REASON_SYSTEM: u64 = u64::MAX - 3;
 
+/// The block reasons `traceRegisterLabelsAndReasons` registers, in the order of their slots in
+/// `trace.goBlockReasons[gen%2]`: the ones the model's events use. Go registers all fifteen
+/// `traceBlockReasonStrings`, the three `traceGoStopReasonStrings` and the four mark worker
+/// labels; the other nineteen are never referenced by an event the model writes, and each
+/// would only repeat the same `put` (same locks, same table) at about ten scheduling steps.
+pub const BLOCK_REASONS: [u64; 3] = [REASON_SYNC, REASON_CHAN_RECV, REASON_SYSTEM];
+
 /// The text of string `key`: the file, a block reason, or a function named after its PC.
 pub fn string_of(key: u64) -> String {
     match key {
@@ -57,6 +64,24 @@ impl Trace {
             self.write_string(tab, gen, id, string_of(key).as_bytes());
         }
         id
+    }
+
+    /// `traceRegisterLabelsAndReasons(gen)`: intern the block reasons in `stringTab[gen%2]`
+    /// and keep their ids in `trace.goBlockReasons[gen%2]`, for `GoBlock` in `gen` to use.
+    /// `StartTrace` runs it for the first generation and `traceAdvance` step 4 for the next,
+    /// both before the generation is published (`trace.gen` orders the slot for its readers).
+    pub fn register_labels_and_reasons(&self, gen: u64) {
+        let ids = BLOCK_REASONS.map(|key| self.string_put(gen, key));
+        self.block_reasons[(gen % 2) as usize].with_mut(|slot| *slot = ids);
+    }
+
+    /// `trace.goBlockReasons[gen%2][reason]`: the string id of block reason `key` in `gen`.
+    pub fn block_reason(&self, gen: u64, key: u64) -> u64 {
+        let i = BLOCK_REASONS
+            .iter()
+            .position(|&k| k == key)
+            .expect("a registered block reason");
+        self.block_reasons[(gen % 2) as usize].with(|slot| slot[i])
     }
 
     /// `writeString`: under `t.lock`, into `t.buf` (a new batch starts with `EvStrings`).
