@@ -244,10 +244,18 @@ fn header(o: &Options) -> String {
         (None, Some(d)) => format!("{d:?} in all"),
         (None, None) => "until interrupted".to_string(),
     };
+    // The variant as each model runs it (the baseline v1.0 is v2.0 in go1.22's scenarios).
+    let mut variants: Vec<&str> = o
+        .scenarios
+        .iter()
+        .map(|s| s.resolve(o.variant).name())
+        .collect();
+    variants.sort_unstable();
+    variants.dedup();
     format!(
         "tracesim stress: {} under {}, {world}, base seed {}, shard {}, {} jobs, {bound}; failures go to {}",
         names.join(", "),
-        o.variant.name(),
+        variants.join("/"),
         fmt_seed(o.seed),
         o.shard,
         o.jobs,
