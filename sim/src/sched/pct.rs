@@ -8,12 +8,16 @@ use super::Strategy;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+/// A thread not seen yet (no priority is ever this low: the lowest are `-steps`).
+const UNSEEN: i64 = i64::MIN;
+
 /// See the module docs.
 pub(crate) struct Pct {
     rng: ChaCha8Rng,
     depth: u32,
     change_points: Vec<u64>,
-    priority: Vec<Option<i64>>,
+    /// Per task id, its priority, or [`UNSEEN`].
+    priority: Vec<i64>,
     next_low: i64,
 }
 
@@ -33,12 +37,24 @@ impl Pct {
         }
     }
 
+    /// The priority of `task`, drawn when it is first seen (so the draws follow the order in
+    /// which threads are first looked at, as they always have: seeds keep naming schedules).
+    #[inline]
     fn priority_of(&mut self, task: usize) -> i64 {
-        if self.priority.len() <= task {
-            self.priority.resize(task + 1, None);
+        match self.priority.get(task) {
+            Some(&p) if p != UNSEEN => p,
+            _ => self.first_seen(task),
         }
-        let depth = i64::from(self.depth);
-        *self.priority[task].get_or_insert_with(|| depth + 1 + i64::from(self.rng.gen::<u32>()))
+    }
+
+    #[cold]
+    fn first_seen(&mut self, task: usize) -> i64 {
+        if self.priority.len() <= task {
+            self.priority.resize(task + 1, UNSEEN);
+        }
+        let p = i64::from(self.depth) + 1 + i64::from(self.rng.gen::<u32>());
+        self.priority[task] = p;
+        p
     }
 }
 
@@ -53,18 +69,25 @@ impl Strategy for Pct {
         if let Some(cur) = current {
             self.priority_of(cur);
             if yielding {
-                self.priority[cur] = Some(self.next_low);
+                self.priority[cur] = self.next_low;
                 self.next_low -= 1;
             }
             if let Some(i) = self.change_points.iter().position(|&c| c == step) {
                 self.change_points[i] = 0;
-                self.priority[cur] = Some(i64::from(self.depth) - 1 - i as i64);
+                self.priority[cur] = i64::from(self.depth) - 1 - i as i64;
             }
         }
-        let best = runnable
-            .iter()
-            .copied()
-            .max_by_key(|&t| (self.priority_of(t), std::cmp::Reverse(t)));
-        Ok(best.expect("shuttle never schedules with no runnable thread"))
+        // The highest priority; between equals (never, as drawn), the lowest task id.
+        let (&first, rest) = runnable
+            .split_first()
+            .expect("shuttle never schedules with no runnable thread");
+        let (mut best, mut top) = (first, self.priority_of(first));
+        for &t in rest {
+            let p = self.priority_of(t);
+            if p > top || (p == top && t < best) {
+                (best, top) = (t, p);
+            }
+        }
+        Ok(best)
     }
 }
