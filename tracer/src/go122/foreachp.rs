@@ -25,6 +25,7 @@ use super::locker::Writer;
 use super::out;
 use super::state::Trace;
 use sim::sync::atomic::Ordering;
+use sim::sync::MutexGuard;
 
 /// The fields of `sched` (behind `sched.lock`) that `forEachP` and the P hand-offs use.
 #[derive(Debug, Default)]
@@ -119,15 +120,19 @@ impl Trace {
     /// `sched.lock`, re-checking `runSafePointFn` first (as `findRunnable` does before it gives
     /// up its P), it is marked parked.
     pub fn stop_m(&self, m: usize) {
+        self.sched_past_safe_point(m).parked[m] = true;
+    }
+
+    /// `sched.lock`, taken by M `m` once no safe-point function is pending for its P: while
+    /// `runSafePointFn` is set under the lock, the M drops it and runs the function first.
+    pub(super) fn sched_past_safe_point(&self, m: usize) -> MutexGuard<'_, Sched> {
         loop {
-            let mut s = self.sched.lock();
-            if self.ms[m].run_safe_point_fn.load(Ordering::SeqCst) {
-                drop(s);
-                self.safe_point(m);
-                continue;
+            let s = self.sched.lock();
+            if !self.ms[m].run_safe_point_fn.load(Ordering::SeqCst) {
+                return s;
             }
-            s.parked[m] = true;
-            return;
+            drop(s);
+            self.safe_point(m);
         }
     }
 

@@ -154,21 +154,13 @@ impl Trace {
     /// under `sched.lock`, after re-checking `runSafePointFn`, `releasep` (`ProcStop`) and
     /// `pidleput`; then `stopm`.
     pub fn proc_stop(&self, m: usize) {
-        loop {
-            let mut s = self.sched.lock();
-            if self.ms[m].run_safe_point_fn.load(Ordering::SeqCst) {
-                drop(s);
-                self.safe_point(m);
-                continue;
-            }
-            self.traced_transition(
-                m,
-                false,
-                |_, w| w.event(out::EV_PROC_STOP, &[]),
-                || self.ms[m].p_running.store(false, Ordering::SeqCst),
-            );
-            s.pidle[m] = true;
-            return;
-        }
+        let mut s = self.sched_past_safe_point(m);
+        self.traced_transition(
+            m,
+            false,
+            |_, w| w.event(out::EV_PROC_STOP, &[]),
+            || self.ms[m].p_running.store(false, Ordering::SeqCst),
+        );
+        s.pidle[m] = true;
     }
 }
