@@ -125,3 +125,33 @@ pub fn go122_encoder_does_not_allocate_when_the_vec_has_capacity() {
     assert!(out.len() <= cap);
     assert_eq!(out.as_ptr(), ptr);
 }
+
+/// `traceMap.put` gives a stack one id per generation; two ids for the same PCs in one
+/// generation (two puts that both inserted it: mutant M24, the skipped re-check under the lock)
+/// are I5, though Go's reader accepts the file.
+#[test]
+pub fn go122_one_stack_under_two_ids_is_i5() {
+    let mut data = valid_trace();
+    batch(&mut data, 2, enc::NO_M, 0, |o| {
+        enc::stacks_begin(o);
+        let f = tracer::common::wire::Frame {
+            pc: 0x403000,
+            func_id: 4,
+            file_id: 2,
+            line: 34,
+        };
+        enc::stack(o, 3, &[f]);
+    });
+    assert_eq!(
+        wire::read_and_validate(&data, true).error,
+        None,
+        "Go's reader accepts it"
+    );
+    let v = check::check(&data);
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert_eq!(v[0].invariant, "I5");
+    assert_eq!(
+        v[0].message,
+        "stack 3 has the PCs of stack 2 in generation 2: one stack, two ids"
+    );
+}

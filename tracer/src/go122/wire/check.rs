@@ -3,7 +3,9 @@
 //!
 //! Complements go1.22 `internal/trace/v2/generation.go` and `reader.go`: I3 (every event's
 //! timestamp delta is ≥ 1, as `traceEventWriter.event` forces), I5/I6 (every stack and string id
-//! an event, CPU sample or frame references is defined exactly once in its generation), I7
+//! an event, CPU sample or frame references is defined exactly once in its generation; and, as
+//! `traceMap.put` deduplicates, no stack's PCs under two ids in a generation; strings may repeat:
+//! `traceStringTable.emit` writes without a lookup), I7
 //! (generations never go back, each has exactly one frequency batch, all of generation g's
 //! batches — tables included — precede any batch of g+1, nothing follows the last complete
 //! batch) and I15 (frame count ≤ 128, string length ≤ 1024). Every failure is a [`Violation`].
@@ -59,6 +61,8 @@ struct GenState {
     first_off: usize,
     stacks: Ids,
     strings: Ids,
+    /// The id each stack's PCs were first defined under in this generation.
+    stack_ids: BTreeMap<Vec<u64>, u64>,
 }
 
 struct Checker {
@@ -189,6 +193,7 @@ impl Checker {
             };
             let (id, frames) = rec;
             g.stacks.def(id, off);
+            self.one_id_per_stack(g, id, &frames, off);
             if frames.len() as u64 > MAX_FRAMES_PER_STACK {
                 let msg = format!(
                     "stack {id} has {} frames, more than {MAX_FRAMES_PER_STACK}",
@@ -199,6 +204,28 @@ impl Checker {
             for [_, func, file, _] in frames {
                 g.strings.reference(func, off);
                 g.strings.reference(file, off);
+            }
+        }
+    }
+
+    /// I5's dedup half: `traceMap.put` gives a stack one id per generation (its re-check under
+    /// the lock), so two ids with the same PCs mean two puts inserted the same stack.
+    fn one_id_per_stack(&mut self, g: &mut GenState, id: u64, frames: &[[u64; 4]], off: usize) {
+        let pcs: Vec<u64> = frames.iter().map(|f| f[0]).collect();
+        if pcs.is_empty() {
+            return;
+        }
+        match g.stack_ids.get(&pcs) {
+            Some(&first) if first != id => {
+                let msg = format!(
+                    "stack {id} has the PCs of stack {first} in generation {}: one stack, two ids",
+                    g.gen
+                );
+                self.push("I5", off, msg);
+            }
+            Some(_) => {}
+            None => {
+                g.stack_ids.insert(pcs, id);
             }
         }
     }
