@@ -71,9 +71,16 @@ pub(super) fn lock_order_line(message: &str) -> Option<String> {
     if ring.is_empty() || ring[0] != *last {
         return None;
     }
-    let r = (0..ring.len()).min_by_key(|&r| [&ring[r..], &ring[..r]].concat())?;
+    let r = smallest_rotation(ring);
     let rotated = [&ring[r..], &ring[..r]].concat();
     Some(format!("{HEAD}{} → {}", rotated.join(" → "), ring[r]))
+}
+
+/// Where the smallest rotation of the ring `v` starts (0 for an empty ring).
+fn smallest_rotation<T: Ord + Clone>(v: &[T]) -> usize {
+    (0..v.len())
+        .min_by_key(|&r| [&v[r..], &v[..r]].concat())
+        .unwrap_or(0)
 }
 
 /// Each node's successor in the wait-for graph, by index.
@@ -114,10 +121,12 @@ fn cycles(nodes: &[Node]) -> BTreeSet<String> {
 /// b waits for Y → a`, each arrow read "held by".
 fn canonical(nodes: &[Node], members: &[usize]) -> String {
     let steps: Vec<String> = members.iter().map(|&i| nodes[i].step()).collect();
-    let rotation = |r: usize| [&steps[r..], &steps[..r]].concat();
-    let r = (0..steps.len()).min_by_key(|&r| rotation(r)).unwrap_or(0);
+    let r = smallest_rotation(&steps);
     let first = hash_digits(&nodes[members[r]].name);
-    format!("{} → {first}", rotation(r).join(" → "))
+    format!(
+        "{} → {first}",
+        [&steps[r..], &steps[..r]].concat().join(" → ")
+    )
 }
 
 #[cfg(test)]

@@ -70,9 +70,7 @@ impl<'a> Locker<'a> {
         }
         w
     }
-}
 
-impl<'a> Locker<'a> {
     /// `tl.writer()`: this M's writer for `gen`, with no status written first.
     pub fn plain_writer(&self) -> Writer<'a> {
         let ms = &self.t.ms[self.m];
