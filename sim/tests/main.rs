@@ -9,6 +9,7 @@ mod cell_rules;
 
 mod deadlock;
 mod determinism;
+mod engine;
 mod ghost;
 mod lost_update;
 mod native_leaks;

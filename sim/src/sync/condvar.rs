@@ -1,12 +1,13 @@
 //! `Condvar`: stands in for `std::sync::Condvar`, paired with the facade's [`Mutex`].
 
+use super::engine::SimCondvar;
 use super::mutex::{MutexGuard, RawGuard};
 use crate::wait::{self, Probe, What};
 use std::panic::Location;
 
 enum Raw {
     Std(std::sync::Condvar),
-    Sim(shuttle::sync::Condvar),
+    Sim(SimCondvar),
 }
 
 /// A condition variable; see the module docs.
@@ -24,7 +25,7 @@ impl Condvar {
     /// A new condition variable, of the backend of the current context.
     pub fn new() -> Self {
         let raw = if super::in_sim() {
-            Raw::Sim(shuttle::sync::Condvar::new())
+            Raw::Sim(SimCondvar::default())
         } else {
             Raw::Std(std::sync::Condvar::new())
         };
@@ -46,7 +47,7 @@ impl Condvar {
             }
             (Raw::Sim(cv), RawGuard::Sim(g)) => {
                 wait::begin(What::Condvar(lock.class()), site, Probe::Notify(self.id()));
-                let g = cv.wait(g).unwrap_or_else(|e| e.into_inner());
+                cv.wait(g.0);
                 wait::end();
                 crate::cell::race::obj_acquire(self.id(), "woke from a condvar wait", "");
                 RawGuard::Sim(g)

@@ -1,7 +1,10 @@
 //! The facade: the only module that names `std::sync`, `std::thread` primitives or `shuttle::`.
 //!
 //! Each primitive picks its backend when it is constructed (design (b) of the style guide): a
-//! shuttle primitive inside a simulated execution, a std primitive outside. So one build serves
+//! simulated primitive inside a simulated execution, a std primitive outside. The simulated
+//! locks, condition variables, park slots and semaphores are built on [`engine`]'s lock and
+//! condition variable, which schedule exactly as shuttle's own; the reader-writer lock is
+//! shuttle's; atomics are std atomics behind shuttle's scheduling point. So one build serves
 //! `cargo test` (simulations) and `cargo bench` (real threads) with no feature or `--cfg`. The
 //! cost is one always-predicted branch per operation, measured by the benches. A primitive built
 //! outside an execution stays std and escapes the scheduler: build all simulated state inside
@@ -10,6 +13,7 @@
 pub mod atomic;
 pub mod cell;
 mod condvar;
+mod engine;
 pub(crate) mod held;
 mod mutex;
 mod parker;

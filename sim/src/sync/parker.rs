@@ -1,20 +1,18 @@
 //! `Parker`: a goroutine's park slot, for Go's `gopark`/`goready`. `park` blocks until a token
 //! is available and consumes it; `unpark` makes the token available (at most one is kept).
 
+use super::engine::{SimCondvar, SimLock};
 use crate::wait::{self, Probe, What};
 use std::panic::Location;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-// The shuttle variant is larger; a primitive is built once per model object, not per operation.
+// The simulated variant is larger; a primitive is built once per model object, not per operation.
 #[allow(clippy::large_enum_variant)]
 enum Raw {
     Std(std::sync::Mutex<bool>, std::sync::Condvar),
-    Sim(
-        shuttle::sync::Mutex<bool>,
-        shuttle::sync::Condvar,
-        Arc<AtomicBool>,
-    ),
+    /// The token lives in the atomic (read under the lock; the deadlock probe reads it too).
+    Sim(SimLock, SimCondvar, Arc<AtomicBool>),
 }
 
 /// One goroutine's park slot; see the module docs.
@@ -28,8 +26,8 @@ impl Parker {
     pub fn new(name: &'static str) -> Self {
         let raw = if super::in_sim() {
             Raw::Sim(
-                shuttle::sync::Mutex::new(false),
-                shuttle::sync::Condvar::new(),
+                SimLock::default(),
+                SimCondvar::default(),
                 Arc::new(AtomicBool::new(false)),
             )
         } else {
@@ -51,15 +49,15 @@ impl Parker {
                 }
                 *t = false;
             }
-            Raw::Sim(m, cv, mirror) => {
-                let mut t = m.lock().unwrap_or_else(|e| e.into_inner());
-                while !*t {
-                    wait::begin(What::Park(self.name), site, Probe::Flag(mirror.clone()));
-                    t = cv.wait(t).unwrap_or_else(|e| e.into_inner());
+            Raw::Sim(m, cv, token) => {
+                m.lock();
+                while !token.load(Ordering::SeqCst) {
+                    wait::begin(What::Park(self.name), site, Probe::Flag(token.clone()));
+                    cv.wait(m);
                     wait::end();
                 }
-                *t = false;
-                mirror.store(false, Ordering::SeqCst);
+                token.store(false, Ordering::SeqCst);
+                m.unlock();
                 crate::cell::race::obj_acquire(
                     self as *const Self as usize,
                     "returned from gopark of",
@@ -78,14 +76,15 @@ impl Parker {
                 *m.lock().unwrap_or_else(|e| e.into_inner()) = true;
                 cv.notify_one();
             }
-            Raw::Sim(m, cv, mirror) => {
+            Raw::Sim(m, cv, token) => {
                 crate::cell::race::obj_release(
                     self as *const Self as usize,
                     "goready of",
                     self.name,
                 );
-                *m.lock().unwrap_or_else(|e| e.into_inner()) = true;
-                mirror.store(true, Ordering::SeqCst);
+                m.lock();
+                token.store(true, Ordering::SeqCst);
+                m.unlock();
                 cv.notify_one();
             }
         }

@@ -1,20 +1,18 @@
 //! `Sema`: Go's runtime semaphore (`semacquire`/`semrelease` in `runtime/sema.go`), a counting
 //! semaphore that blocks while the count is zero. Unranked, as in Go.
 
+use super::engine::{SimCondvar, SimLock};
 use crate::wait::{self, Probe, What};
 use std::panic::Location;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
-// The shuttle variant is larger; a primitive is built once per model object, not per operation.
+// The simulated variant is larger; a primitive is built once per model object, not per operation.
 #[allow(clippy::large_enum_variant)]
 enum Raw {
     Std(std::sync::Mutex<i64>, std::sync::Condvar),
-    Sim(
-        shuttle::sync::Mutex<i64>,
-        shuttle::sync::Condvar,
-        Arc<AtomicI64>,
-    ),
+    /// The count lives in the atomic (changed under the lock; the deadlock probe reads it too).
+    Sim(SimLock, SimCondvar, Arc<AtomicI64>),
 }
 
 /// A counting semaphore with Go's meaning; see the module docs.
@@ -28,8 +26,8 @@ impl Sema {
     pub fn new(name: &'static str, count: i64) -> Self {
         let raw = if super::in_sim() {
             Raw::Sim(
-                shuttle::sync::Mutex::new(count),
-                shuttle::sync::Condvar::new(),
+                SimLock::default(),
+                SimCondvar::default(),
                 Arc::new(AtomicI64::new(count)),
             )
         } else {
@@ -50,15 +48,15 @@ impl Sema {
                 }
                 *n -= 1;
             }
-            Raw::Sim(m, cv, mirror) => {
-                let mut n = m.lock().unwrap_or_else(|e| e.into_inner());
-                while *n <= 0 {
-                    wait::begin(What::Sema(self.name), site, Probe::Count(mirror.clone()));
-                    n = cv.wait(n).unwrap_or_else(|e| e.into_inner());
+            Raw::Sim(m, cv, count) => {
+                m.lock();
+                while count.load(Ordering::SeqCst) <= 0 {
+                    wait::begin(What::Sema(self.name), site, Probe::Count(count.clone()));
+                    cv.wait(m);
                     wait::end();
                 }
-                *n -= 1;
-                mirror.store(*n, Ordering::SeqCst);
+                count.fetch_sub(1, Ordering::SeqCst);
+                m.unlock();
                 crate::record::sem_acquire(self.name);
                 crate::cell::race::obj_acquire(
                     self as *const Self as usize,
@@ -78,16 +76,15 @@ impl Sema {
                 *m.lock().unwrap_or_else(|e| e.into_inner()) += 1;
                 cv.notify_one();
             }
-            Raw::Sim(m, cv, mirror) => {
+            Raw::Sim(m, cv, count) => {
                 crate::cell::race::obj_release(
                     self as *const Self as usize,
                     "semrelease",
                     self.name,
                 );
-                let mut n = m.lock().unwrap_or_else(|e| e.into_inner());
-                *n += 1;
-                mirror.store(*n, Ordering::SeqCst);
-                drop(n);
+                m.lock();
+                count.fetch_add(1, Ordering::SeqCst);
+                m.unlock();
                 cv.notify_all();
             }
         }
