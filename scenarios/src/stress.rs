@@ -58,11 +58,9 @@ struct Turn {
 }
 
 fn job_config(o: &Options, t: &Turn, job: u64, board: &Board, stop: &Arc<AtomicBool>) -> RunConfig {
-    let (start_index, stride) = shard::segment_slice(o.shard, o.jobs, job, t.offset);
+    let slice = shard::segment_slice(o.shard, o.jobs, job, t.offset);
     let executions = shard::job_budget(t.len, o.jobs, job);
     let mut cfg = RunConfig {
-        start_index,
-        stride,
         duration: t
             .deadline
             .map(|d| d.saturating_duration_since(sim::wall::now())),
@@ -71,6 +69,7 @@ fn job_config(o: &Options, t: &Turn, job: u64, board: &Board, stop: &Arc<AtomicB
         keep_failures: 0,
         ..run_config(t.scenario, o.variant, o.seed, executions, o.scheduler)
     };
+    slice.apply(&mut cfg);
     crate::args::with_rank_mode(&mut cfg, o.rank_mode);
     cfg
 }
@@ -122,9 +121,11 @@ fn spawn_job(
             }
         };
         set(cfg.start_index);
-        let stride = cfg.stride.max(1);
+        let mut done = 0;
+        let next = cfg.clone();
         let observe = move |r: &ExecResult| {
-            set(r.index + stride);
+            done += 1;
+            set(next.index_of(done));
             if r.failure.is_some() {
                 let _ = tx.send(r.clone());
             }

@@ -259,14 +259,14 @@ fn run_one(
     (res, hung)
 }
 
-/// The indices of `cfg`'s executions, as the simulator's runner takes them: `start_index + k *
-/// stride` for k < `executions`, until the deadline or the stop flag.
+/// The indices of `cfg`'s executions, as the simulator's runner takes them:
+/// [`RunConfig::index_of`] k for k < `executions`, until the deadline or the stop flag.
 fn next_index(cfg: &RunConfig, k: u64, deadline: Option<Instant>) -> Option<u64> {
     let stopped = cfg.stop.as_ref().is_some_and(|s| s.load(Ordering::SeqCst));
     if k >= cfg.executions || stopped || deadline.is_some_and(|d| Instant::now() >= d) {
         return None;
     }
-    Some(cfg.start_index + k * cfg.stride.max(1))
+    Some(cfg.index_of(k))
 }
 
 fn fold(cfg: &RunConfig, report: &mut RunReport, res: &ExecResult) {

@@ -22,8 +22,16 @@ pub struct RunConfig {
     pub base_seed: u64,
     /// Index of the first execution (a shard or a resumed campaign starts past 0).
     pub start_index: u64,
-    /// Index stride: execution k of this run has index `start_index + k * stride` (sharding).
+    /// Index stride: execution k of this run has index `start_index + k * stride` (sharding),
+    /// unless executions come in blocks (below).
     pub stride: u64,
+    /// Executions per block (1: no blocks). Block b holds executions `b*block ..`, whose
+    /// indices are `stride` apart from `start_index + b * block_stride` ([`RunConfig::index_of`]).
+    /// Stress jobs take whole blocks of `mix`'s period, so each job runs every scheduler alike.
+    pub block: u64,
+    /// The distance between the first indices of consecutive blocks (0: `block * stride`,
+    /// blocks back to back).
+    pub block_stride: u64,
     pub executions: u64,
     /// Stop starting executions after this much wall time (the runner's clock, not the code's).
     pub duration: Option<Duration>,
@@ -58,6 +66,8 @@ impl Default for RunConfig {
             base_seed: 0,
             start_index: 0,
             stride: 1,
+            block: 1,
+            block_stride: 0,
             executions: 1000,
             duration: None,
             scheduler: SchedulerSpec::Random,
@@ -74,6 +84,18 @@ impl Default for RunConfig {
             race: true,
             cell_switch_points: false,
         }
+    }
+}
+
+impl RunConfig {
+    /// The index of this run's execution `k` (see `stride`, `block` and `block_stride`).
+    pub fn index_of(&self, k: u64) -> u64 {
+        let (block, stride) = (self.block.max(1), self.stride.max(1));
+        let gap = match self.block_stride {
+            0 => block * stride,
+            g => g,
+        };
+        self.start_index + (k / block) * gap + (k % block) * stride
     }
 }
 
@@ -98,13 +120,7 @@ fn shuttle_config(cfg: &RunConfig) -> shuttle::Config {
 }
 
 fn plan_source(cfg: &RunConfig) -> Box<dyn FnMut() -> Option<ExecPlan>> {
-    let (base, start, stride, n, spec) = (
-        cfg.base_seed,
-        cfg.start_index,
-        cfg.stride.max(1),
-        cfg.executions,
-        cfg.scheduler,
-    );
+    let (base, n, spec, slots) = (cfg.base_seed, cfg.executions, cfg.scheduler, cfg.clone());
     let deadline = cfg.duration.map(|d| Instant::now() + d);
     let stop = cfg.stop.clone();
     let mut k = 0u64;
@@ -113,7 +129,7 @@ fn plan_source(cfg: &RunConfig) -> Box<dyn FnMut() -> Option<ExecPlan>> {
         if k >= n || stopped || deadline.is_some_and(|d| Instant::now() >= d) {
             return None;
         }
-        let index = start + k * stride;
+        let index = slots.index_of(k);
         k += 1;
         Some(ExecPlan {
             index,

@@ -45,9 +45,13 @@ impl SchedulerSpec {
         Ok(Self::Pct { depth })
     }
 
+    /// `mix`'s period: execution `index` runs the random walk if `index % 4 == 0`, else PCT of
+    /// depth `index % 4`.
+    pub const MIX_PERIOD: u64 = 4;
+
     /// The concrete scheduler of execution `index` (resolves [`SchedulerSpec::Mix`]).
     pub fn resolve(self, index: u64) -> Self {
-        match (self, index % 4) {
+        match (self, index % Self::MIX_PERIOD) {
             (Self::Mix, 0) => Self::Random,
             (Self::Mix, d) => Self::Pct { depth: d as u32 },
             (s, _) => s,

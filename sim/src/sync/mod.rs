@@ -2,7 +2,7 @@
 //!
 //! Each primitive picks its backend when it is constructed (design (b) of the style guide): a
 //! simulated primitive inside a simulated execution, a std primitive outside. The simulated
-//! locks, condition variables, park slots and semaphores are built on [`engine`]'s lock and
+//! locks, condition variables, park slots and semaphores are built on `engine`'s lock and
 //! condition variable, which schedule exactly as shuttle's own; the reader-writer lock is
 //! shuttle's; atomics are std atomics behind shuttle's scheduling point. So one build serves
 //! `cargo test` (simulations) and `cargo bench` (real threads) with no feature or `--cfg`. The
