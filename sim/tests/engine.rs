@@ -1,5 +1,5 @@
 //! The facade's simulated locks and condition variables (`sim/src/sync/engine.rs`) schedule as
-//! shuttle's own `Mutex` and `Condvar`: the same program written on each, under the same seeds,
+//! shuttle's own `Mutex`, `Condvar` and `RwLock`: the same program written on each, under the same seeds,
 //! makes the same decisions at the same steps. This is what lets the facade drop shuttle's
 //! primitives without moving any seed. The comparison can fail: a third version whose unlock is
 //! no scheduling point must differ.
@@ -102,6 +102,49 @@ fn on_facade_with_extra_point() {
     )
 }
 
+/// Three readers and two writers, twice each, on one reader-writer lock.
+macro_rules! readers_writers {
+    ($t:ty, $new:expr, |$l:ident| $read:expr, $write:expr) => {{
+        let lock: Arc<$t> = Arc::new($new);
+        let ts: Vec<_> = (0..5)
+            .map(|t| {
+                let lock = lock.clone();
+                sim::thread::spawn(&format!("rw-{t}"), move || {
+                    for _ in 0..2 {
+                        let $l = &*lock;
+                        if t < 3 {
+                            drop($read);
+                        } else {
+                            drop($write);
+                        }
+                    }
+                })
+            })
+            .collect();
+        for t in ts {
+            t.join();
+        }
+    }};
+}
+
+fn rw_on_shuttle() {
+    readers_writers!(
+        shuttle::sync::RwLock<()>,
+        shuttle::sync::RwLock::new(()),
+        |l| l.read().unwrap(),
+        l.write().unwrap()
+    )
+}
+
+fn rw_on_facade() {
+    readers_writers!(
+        sim::sync::RwLock,
+        sim::sync::RwLock::new("rw"),
+        |l| l.read(),
+        l.write()
+    )
+}
+
 /// Every execution's decision list, in index order.
 fn schedules(cfg: &RunConfig, body: fn()) -> Vec<Vec<u32>> {
     let out: Rc<RefCell<Vec<Vec<u32>>>> = Rc::default();
@@ -140,5 +183,21 @@ fn facade_locks_schedule_as_shuttles_under_random_and_pct() {
         }
         let extra = schedules(&cfg, on_facade_with_extra_point);
         assert_ne!(shuttle, extra, "an extra scheduling point went unnoticed");
+        let (rw_shuttle, rw_facade) = (
+            schedules(&cfg, rw_on_shuttle),
+            schedules(&cfg, rw_on_facade),
+        );
+        let distinct: std::collections::BTreeSet<_> = rw_shuttle.iter().collect();
+        assert!(
+            distinct.len() > 50,
+            "too few reader-writer schedules: {}",
+            distinct.len()
+        );
+        for (i, (a, b)) in rw_shuttle.iter().zip(&rw_facade).enumerate() {
+            assert_eq!(
+                a, b,
+                "reader-writer execution {i} under {scheduler}: the schedules differ"
+            );
+        }
     }
 }

@@ -1,22 +1,24 @@
-//! The simulated backend of the facade's locks and condition variables: a lock and a condition
-//! variable written on shuttle's task states, that schedule exactly as `shuttle::sync::Mutex`
-//! and `shuttle::sync::Condvar` do (shuttle-std 0.1.5 `sync/mutex.rs`, `sync/condvar.rs`, and
-//! the unfair `BatchSemaphore` of shuttle-engine 0.1.7 under the mutex).
+//! The simulated backend of the facade's locks: an unfair counting semaphore (under the mutex
+//! and the reader-writer lock) and a condition variable, written on shuttle's task states, that
+//! schedule exactly as shuttle's `Mutex`, `RwLock` and `Condvar` (shuttle-std 0.1.5
+//! `sync/{mutex,rwlock,condvar}.rs`, over the unfair `BatchSemaphore` of shuttle-engine 0.1.7).
 //!
 //! "Exactly" means the same scheduling points, each seeing the same set of runnable threads, so
 //! every seed keeps its schedule:
-//! - `lock` switches first only if the lock looks free (shuttle's "double-yield" rule for an
-//!   unfair semaphore: a blocking acquire commutes with the other operations); it then takes
-//!   the lock, blocking every other waiter that cannot win it now, or joins the waiters and
-//!   sleeps unless its waker was called (`block_on`'s `sleep_unless_woken`), and retries.
-//! - `unlock` switches, frees the lock, and unblocks every waiter and calls its waker (so a
-//!   waiter's next sleep may be skipped once, as shuttle's is).
+//! - `acquire` switches first only if there look to be enough permits (shuttle's "double-yield"
+//!   rule for an unfair semaphore: a blocking acquire commutes with the other operations); it
+//!   then takes them, blocking every other waiter that cannot take its own now, or joins the
+//!   waiters and sleeps unless its waker was called (`block_on`'s `sleep_unless_woken`), and
+//!   retries.
+//! - `release` switches, returns the permits, and unblocks every waiter they are enough for and
+//!   calls its waker (so a waiter's next sleep may be skipped once, as shuttle's is).
 //! - A condition-variable wait unlocks, blocks, and on waking consumes one notification epoch,
 //!   re-blocking the other waiters that only that epoch had woken; `notify_one` and
 //!   `notify_all` switch, then unblock every waiter.
 //!
 //! What is left out is what nothing here reads: shuttle's vector clocks (the race detector keeps
-//! its own), resource signatures, tracing, the boxed future and waker of each acquire.
+//! its own), resource signatures, tracing, the boxed future and waker of each acquire, the
+//! holder bookkeeping (the facade's `held` list does it) and poisoning.
 
 use shuttle_engine::runtime::execution::ExecutionState;
 use shuttle_engine::runtime::task::TaskId;
@@ -25,53 +27,66 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::task::Waker;
 
-#[derive(Default)]
-struct LockState {
-    held: bool,
-    /// Tasks blocked in `lock` (an unordered set: every release wakes them all).
-    waiters: Vec<TaskId>,
-    /// A release ran after the execution stopped: the lock no longer blocks anybody.
+struct SemaState {
+    available: usize,
+    /// Tasks blocked in `acquire`, with the permits each wants (an unordered set: every
+    /// release wakes all those it has enough permits for).
+    waiters: Vec<(TaskId, usize)>,
+    /// A release ran after the execution stopped: nobody blocks any more.
     closed: bool,
 }
 
-/// A non-reentrant lock on shuttle's task states; see the module docs.
-#[derive(Default)]
-pub(crate) struct SimLock(RefCell<LockState>);
+/// An unfair counting semaphore on shuttle's task states, as shuttle's `BatchSemaphore` with
+/// `Fairness::Unfair` (the lock is one permit; a reader-writer lock has [`MAX_READS`], a
+/// reader takes one, a writer all); see the module docs.
+pub(crate) struct SimSema(RefCell<SemaState>);
+
+/// The permits of a reader-writer lock (shuttle's `MAX_READS`).
+pub(crate) const MAX_READS: usize = (u32::MAX >> 3) as usize;
 
 // SAFETY: a simulated execution runs all its tasks on one OS thread, one at a time, and no
 // borrow of the state is held across a scheduling point (as in shuttle's own primitives).
-unsafe impl Sync for SimLock {}
+unsafe impl Sync for SimSema {}
 // SAFETY: as above.
-unsafe impl Send for SimLock {}
+unsafe impl Send for SimSema {}
 
-/// Removes the current task from a waiter list if teardown unwinds it out of a wait.
-struct Unqueue<'a>(&'a SimLock, TaskId);
+/// Removes the current task from the waiters if teardown unwinds it out of a wait.
+struct Unqueue<'a>(&'a SimSema, TaskId);
 
 impl Drop for Unqueue<'_> {
     fn drop(&mut self) {
-        self.0 .0.borrow_mut().waiters.retain(|&w| w != self.1);
+        self.0 .0.borrow_mut().waiters.retain(|w| w.0 != self.1);
     }
 }
 
-impl SimLock {
-    /// Takes the lock, blocking while another task holds it.
-    pub(crate) fn lock(&self) {
-        let free = {
+impl SimSema {
+    /// A semaphore with `permits` permits.
+    pub(crate) fn new(permits: usize) -> Self {
+        Self(RefCell::new(SemaState {
+            available: permits,
+            waiters: Vec::new(),
+            closed: false,
+        }))
+    }
+
+    /// Takes `n` permits, blocking until there are enough.
+    pub(crate) fn acquire(&self, n: usize) {
+        let enough = {
             let s = self.0.borrow();
-            s.closed || !s.held
+            s.closed || s.available >= n
         };
-        if free {
+        if enough {
             switch();
         }
         let me = ExecutionState::me();
         let mut unqueue = None;
         loop {
-            if self.try_take(me, unqueue.is_some()) {
+            if self.try_take(me, n, unqueue.is_some()) {
                 std::mem::forget(unqueue);
                 return;
             }
             if unqueue.is_none() {
-                self.0.borrow_mut().waiters.push(me);
+                self.0.borrow_mut().waiters.push((me, n));
                 unqueue = Some(Unqueue(self, me));
             }
             ExecutionState::with(|s| s.current_mut().sleep_unless_woken());
@@ -79,24 +94,25 @@ impl SimLock {
         }
     }
 
-    /// One attempt of `me` (a waiter if `queued`): takes the lock if free, then blocks the other
-    /// waiters, which cannot take it now (shuttle's `reblock_if_unfair`).
-    fn try_take(&self, me: TaskId, queued: bool) -> bool {
+    /// One attempt of `me` (a waiter if `queued`) to take `n` permits; on success, blocks the
+    /// other waiters that cannot take theirs now (shuttle's `reblock_if_unfair`).
+    fn try_take(&self, me: TaskId, n: usize, queued: bool) -> bool {
         let mut s = self.0.borrow_mut();
         if s.closed {
-            s.waiters.retain(|&w| w != me);
+            s.waiters.retain(|w| w.0 != me);
             return true;
         }
-        if s.held {
+        if s.available < n {
             return false;
         }
-        s.held = true;
+        s.available -= n;
         if queued {
-            s.waiters.retain(|&w| w != me);
+            s.waiters.retain(|w| w.0 != me);
         }
+        let available = s.available;
         ExecutionState::with(|x| {
-            for &w in &s.waiters {
-                if w != me && x.try_get(w).is_some_and(|t| !t.finished()) {
+            for &(w, wants) in &s.waiters {
+                if wants > available && w != me && x.try_get(w).is_some_and(|t| !t.finished()) {
                     x.get_mut(w).block(false);
                 }
             }
@@ -104,32 +120,34 @@ impl SimLock {
         true
     }
 
-    /// Releases the lock: a scheduling point, then every waiter is woken to race for it. The
-    /// release happens even if teardown unwinds the task from the scheduling point.
-    pub(crate) fn unlock(&self) {
-        struct Release<'a>(&'a SimLock);
-        impl Drop for Release<'_> {
+    /// Gives `n` permits back: a scheduling point, then every waiter they are enough for is
+    /// woken to race for them. The permits return even if teardown unwinds the task from the
+    /// scheduling point.
+    pub(crate) fn release(&self, n: usize) {
+        struct GiveBack<'a>(&'a SimSema, usize);
+        impl Drop for GiveBack<'_> {
             fn drop(&mut self) {
-                self.0.release();
+                self.0.give_back(self.1);
             }
         }
-        let _release = Release(self);
+        let _give_back = GiveBack(self, n);
         switch();
     }
 
-    fn release(&self) {
+    fn give_back(&self, n: usize) {
         let mut s = self.0.borrow_mut();
-        s.held = false;
+        s.available += n;
         if ExecutionState::should_stop() {
             s.waiters.clear();
             s.closed = true;
             return;
         }
+        let available = s.available;
         let wakers: Vec<Waker> = ExecutionState::with(|x| {
             let mut wakers = Vec::new();
-            for &w in &s.waiters {
+            for &(w, wants) in &s.waiters {
                 let t = x.get_mut(w);
-                if !t.finished() {
+                if wants <= available && !t.finished() {
                     t.unblock();
                     wakers.push(t.waker());
                 }
@@ -138,6 +156,27 @@ impl SimLock {
         });
         drop(s);
         wakers.iter().for_each(|w| w.wake_by_ref());
+    }
+}
+
+/// A non-reentrant lock: a [`SimSema`] of one permit, as shuttle's `Mutex`.
+pub(crate) struct SimLock(SimSema);
+
+impl Default for SimLock {
+    fn default() -> Self {
+        Self(SimSema::new(1))
+    }
+}
+
+impl SimLock {
+    /// Takes the lock, blocking while another task holds it.
+    pub(crate) fn lock(&self) {
+        self.0.acquire(1);
+    }
+
+    /// Releases the lock (a scheduling point first).
+    pub(crate) fn unlock(&self) {
+        self.0.release(1);
     }
 }
 

@@ -2,9 +2,9 @@
 //!
 //! Each primitive picks its backend when it is constructed (design (b) of the style guide): a
 //! simulated primitive inside a simulated execution, a std primitive outside. The simulated
-//! locks, condition variables, park slots and semaphores are built on `engine`'s lock and
-//! condition variable, which schedule exactly as shuttle's own; the reader-writer lock is
-//! shuttle's; atomics are std atomics behind shuttle's scheduling point. So one build serves
+//! locks, reader-writer locks, condition variables, park slots and semaphores are built on
+//! `engine`'s semaphore and condition variable, which schedule exactly as shuttle's own
+//! primitives; atomics are std atomics behind shuttle's scheduling point. So one build serves
 //! `cargo test` (simulations) and `cargo bench` (real threads) with no feature or `--cfg`. The
 //! cost is one always-predicted branch per operation, measured by the benches. A primitive built
 //! outside an execution stays std and escapes the scheduler: build all simulated state inside

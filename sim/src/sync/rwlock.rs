@@ -2,6 +2,7 @@
 //! hold. The tracer model uses it for the world: holding a P is a shared hold, a
 //! stop-the-world is the exclusive one.
 
+use super::engine::{SimSema, MAX_READS};
 use super::held::{self, Acquire};
 use crate::rank::LockClass;
 use crate::wait::{self, Probe, What};
@@ -9,14 +10,24 @@ use std::panic::Location;
 
 enum Raw {
     Std(std::sync::RwLock<()>),
-    Sim(shuttle::sync::RwLock<()>),
+    /// Readers take one permit, the writer all ([`MAX_READS`]), as shuttle's `RwLock`.
+    Sim(SimSema),
 }
 
 enum RawGuard<'a> {
     StdRead(#[allow(dead_code)] std::sync::RwLockReadGuard<'a, ()>),
     StdWrite(#[allow(dead_code)] std::sync::RwLockWriteGuard<'a, ()>),
-    SimRead(#[allow(dead_code)] shuttle::sync::RwLockReadGuard<'a, ()>),
-    SimWrite(#[allow(dead_code)] shuttle::sync::RwLockWriteGuard<'a, ()>),
+    SimRead(#[allow(dead_code)] SimPermits<'a>),
+    SimWrite(#[allow(dead_code)] SimPermits<'a>),
+}
+
+/// Permits taken from a [`SimSema`]; given back when dropped.
+struct SimPermits<'a>(&'a SimSema, usize);
+
+impl Drop for SimPermits<'_> {
+    fn drop(&mut self) {
+        self.0.release(self.1);
+    }
 }
 
 /// A reader-writer lock without data; see the module docs.
@@ -36,7 +47,7 @@ impl RwLock {
     /// An unranked lock named `name` (for reports).
     pub fn new(name: &'static str) -> Self {
         let raw = if super::in_sim() {
-            Raw::Sim(shuttle::sync::RwLock::new(()))
+            Raw::Sim(SimSema::new(MAX_READS))
         } else {
             Raw::Std(std::sync::RwLock::new(()))
         };
@@ -81,9 +92,9 @@ impl RwLock {
                         shared: true,
                     },
                 );
-                let g = l.read().unwrap_or_else(|e| e.into_inner());
+                l.acquire(1);
                 wait::end();
-                RawGuard::SimRead(g)
+                RawGuard::SimRead(SimPermits(l, 1))
             }
         };
         held::push(a);
@@ -113,9 +124,9 @@ impl RwLock {
                         shared: false,
                     },
                 );
-                let g = l.write().unwrap_or_else(|e| e.into_inner());
+                l.acquire(MAX_READS);
                 wait::end();
-                RawGuard::SimWrite(g)
+                RawGuard::SimWrite(SimPermits(l, MAX_READS))
             }
         };
         held::push(a);
