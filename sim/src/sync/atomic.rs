@@ -53,6 +53,16 @@ macro_rules! facade_atomic {
                     Self::Sim(a) => sim_op(a, |a| a.load(SEQ)),
                 }
             }
+            /// A plain (unsynchronised) load of a word that is otherwise used atomically, as
+            /// Go's runtime reads such words in places (`pp.runSafePointFn` in
+            /// `findRunnable`): no scheduling point and no happens-before edge.
+            #[inline]
+            pub fn load_plain(&self) -> $t {
+                match self {
+                    Self::Std(a) => a.load(Ordering::Relaxed),
+                    Self::Sim(a) => a.load(SEQ),
+                }
+            }
             /// Stores a value.
             #[inline]
             #[track_caller]

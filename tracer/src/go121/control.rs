@@ -118,7 +118,7 @@ impl Trace {
             }
             self.ps[p].has_buf.store(false);
         }
-        self.global_has_buf.store(false, Ordering::SeqCst);
+        self.global_has_buf.store(false);
         let cpu_buf = self.cpu.with_log_buf(|slot| slot.take());
         for b in [global.take(), cpu_buf].into_iter().flatten() {
             self.with_queues(|q| q.enqueue(b, &self.full_len));
@@ -136,7 +136,7 @@ impl Trace {
             sim::invariant!(!busy, "I10", "trace: non-empty trace buffer in proc (P {p} got a buffer after StopTrace flushed it)");
         }
         sim::invariant!(
-            !self.global_has_buf.load(Ordering::SeqCst),
+            !self.global_has_buf.load(),
             "I10",
             "trace: non-empty global trace buffer (a P-less event was written after StopTrace flushed it)"
         );

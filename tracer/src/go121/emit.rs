@@ -8,7 +8,6 @@ use crate::go121::buf::TraceBufPtr;
 use crate::go121::ghost::{Ghost, GhostEvent, GhostStack};
 use crate::go121::state::{POwn, Trace};
 use crate::variant::Variant;
-use sim::sync::atomic::Ordering;
 
 /// An actor that writes events: its goroutine, its P (or none), and its ghost log.
 #[derive(Debug, Default)]
@@ -131,7 +130,7 @@ impl Trace {
             return false;
         }
         self.write_event(w, &mut g, -1, typ, args, None);
-        self.global_has_buf.store(true, Ordering::Release);
+        self.global_has_buf.store(true);
         true
     }
 

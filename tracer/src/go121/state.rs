@@ -23,7 +23,7 @@ use crate::go121::world::{StwGuard, World};
 use crate::variant::Variant;
 use sim::cell::{Claim, Locked, Racy, Shared};
 use sim::ghost::{Counter, Flag, Ticks};
-use sim::sync::atomic::{AtomicBool, AtomicU64};
+use sim::sync::atomic::AtomicU64;
 use sim::sync::{Mutex, Parker, ReentrantMutex, Sema};
 use std::collections::VecDeque;
 use std::marker::PhantomData;
@@ -146,7 +146,7 @@ pub struct Trace {
     pub shutdown_sema: Sema,
     pub buf_lock: Mutex<Option<TraceBufPtr>>,
     /// Mirror of `trace.buf != 0`, which `StopTrace`'s cleanup reads without `bufLock`.
-    pub global_has_buf: AtomicBool,
+    pub global_has_buf: Racy<bool>,
     pub sysmon: Mutex<()>,
     /// `mheap_.lock` (see [`crate::go121::alloc`]).
     pub mheap: Mutex<()>,
@@ -183,6 +183,8 @@ const UNDER_LOCK: &str =
     "written under trace.lock (or StopTrace's stop-the-world); read without it";
 /// Why a P's `tracebuf != nil` races benignly.
 const P_BUF: &str = "written by the P's holder or under stop-the-world; StopTrace's last check reads every P's under trace.lock, holding none";
+/// Why the global buffer's mirror races benignly.
+const GLOBAL_BUF: &str = "written under trace.bufLock; StopTrace's last check reads it under trace.lock, without bufLock";
 /// Why `trace.enabled` and the session race benignly.
 const UNDER_STW: &str = "written only under stop-the-world; emitters read it before taking a P";
 
@@ -241,7 +243,7 @@ impl Trace {
             reader: AtomicU64::new(0),
             shutdown_sema: Sema::new("trace.shutdownSema", 0),
             buf_lock: Mutex::ranked(&locks::TRACE_BUF, None),
-            global_has_buf: AtomicBool::new(false),
+            global_has_buf: Racy::new("trace.buf != nil", false, Claim::WritesOrdered(GLOBAL_BUF)),
             sysmon: Mutex::ranked(&locks::SYSMON, ()),
             mheap: Mutex::ranked(&locks::MHEAP, ()),
             ps,

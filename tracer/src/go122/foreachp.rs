@@ -100,7 +100,7 @@ impl Trace {
     /// note when it reaches zero.
     pub fn safe_point(&self, m: usize) {
         let f = &self.ms[m].run_safe_point_fn;
-        if !f.load(Ordering::SeqCst) {
+        if !f.load_plain() {
             return;
         }
         if f.compare_exchange(true, false, Ordering::SeqCst, Ordering::SeqCst)
@@ -128,7 +128,7 @@ impl Trace {
     pub(super) fn sched_past_safe_point(&self, m: usize) -> MutexGuard<'_, Sched> {
         loop {
             let s = self.sched.lock();
-            if !self.ms[m].run_safe_point_fn.load(Ordering::SeqCst) {
+            if !self.ms[m].run_safe_point_fn.load_plain() {
                 return s;
             }
             drop(s);
