@@ -103,12 +103,16 @@ fn blocked(c: &ExecCtx, me: usize, w: &Wait) -> bool {
 }
 
 fn all_blocked(c: &ExecCtx) -> bool {
-    c.pending_starts == 0
-        && c.tasks
+    let live = || {
+        c.tasks
             .iter()
             .enumerate()
             .filter(|(_, t)| t.started && !t.finished)
-            .all(|(id, t)| t.wait.as_ref().is_some_and(|w| blocked(c, id, w)))
+    };
+    // Cheap first: some live thread is not waiting at all (the usual case, at every lock).
+    c.pending_starts == 0
+        && live().all(|(_, t)| t.wait.is_some())
+        && live().all(|(id, t)| t.wait.as_ref().is_some_and(|w| blocked(c, id, w)))
 }
 
 fn report(c: &ExecCtx) -> String {

@@ -78,37 +78,44 @@ impl SimSema {
         if enough {
             switch();
         }
+        if self.try_take(None, n) {
+            return;
+        }
         let me = ExecutionState::me();
-        let mut unqueue = None;
+        self.0.borrow_mut().waiters.push((me, n));
+        let unqueue = Unqueue(self, me);
         loop {
-            if self.try_take(me, n, unqueue.is_some()) {
+            ExecutionState::with(|s| s.current_mut().sleep_unless_woken());
+            switch();
+            if self.try_take(Some(me), n) {
                 std::mem::forget(unqueue);
                 return;
             }
-            if unqueue.is_none() {
-                self.0.borrow_mut().waiters.push((me, n));
-                unqueue = Some(Unqueue(self, me));
-            }
-            ExecutionState::with(|s| s.current_mut().sleep_unless_woken());
-            switch();
         }
     }
 
-    /// One attempt of `me` (a waiter if `queued`) to take `n` permits; on success, blocks the
-    /// other waiters that cannot take theirs now (shuttle's `reblock_if_unfair`).
-    fn try_take(&self, me: TaskId, n: usize, queued: bool) -> bool {
+    /// One attempt to take `n` permits (by waiter `queued`, or by a task not queued yet); on
+    /// success, blocks the other waiters that cannot take theirs now (shuttle's
+    /// `reblock_if_unfair`).
+    fn try_take(&self, queued: Option<TaskId>, n: usize) -> bool {
         let mut s = self.0.borrow_mut();
-        if s.closed {
+        if let (true, Some(me)) = (s.closed, queued) {
             s.waiters.retain(|w| w.0 != me);
+        }
+        if s.closed {
             return true;
         }
         if s.available < n {
             return false;
         }
         s.available -= n;
-        if queued {
+        if let Some(me) = queued {
             s.waiters.retain(|w| w.0 != me);
         }
+        if s.waiters.is_empty() {
+            return true;
+        }
+        let me = queued.unwrap_or_else(ExecutionState::me);
         let available = s.available;
         ExecutionState::with(|x| {
             for &(w, wants) in &s.waiters {
@@ -140,6 +147,9 @@ impl SimSema {
         if ExecutionState::should_stop() {
             s.waiters.clear();
             s.closed = true;
+            return;
+        }
+        if s.waiters.is_empty() {
             return;
         }
         let available = s.available;
