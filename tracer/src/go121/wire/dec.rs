@@ -87,7 +87,8 @@ fn decode_with(data: &[u8], strict: bool) -> Result<Decoded, Error> {
     let mut out = Decoded {
         version,
         len: data.len(),
-        ..Decoded::default()
+        events: Vec::with_capacity(records_estimate(data.len())),
+        batches: Vec::new(),
     };
     let mut strings = BTreeSet::new();
     while r.off < data.len() {
@@ -98,6 +99,12 @@ fn decode_with(data: &[u8], strict: bool) -> Result<Decoded, Error> {
         b.end = data.len();
     }
     Ok(out)
+}
+
+/// A capacity for the records of a `len`-byte file: most records take four bytes or more, and
+/// the guess is capped so that a large file does not reserve far more than it needs.
+fn records_estimate(len: usize) -> usize {
+    (len / 4).min(1 << 16)
 }
 
 fn push_record(out: &mut Decoded, mut raw: RawEvent) {
@@ -271,7 +278,9 @@ impl Reader<'_> {
             return fail(format!("string at offset {off} has too large length {len}"));
         }
         let bytes = self.bytes(len)?;
-        seen.insert(id);
+        if self.strict {
+            seen.insert(id);
+        }
         Ok((id, bytes))
     }
 
@@ -286,7 +295,11 @@ impl Reader<'_> {
         };
         let narg = usize::from(bits) + 1;
         if narg < 4 {
-            return (0..narg).map(|_| self.val().map_err(wrap)).collect();
+            let mut args = Args::new();
+            for _ in 0..narg {
+                args.push(self.val().map_err(wrap)?);
+            }
+            return Ok(args);
         }
         let len = self.val().map_err(wrap)?;
         let start = self.off;
