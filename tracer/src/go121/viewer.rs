@@ -37,7 +37,7 @@ fn first_open(t: &Parsed) -> Option<&Event> {
         .iter()
         .filter(|e| starts(e) || ends_slice(e.typ))
         .collect();
-    marks.sort_by_key(|e| e.g);
+    marks.sort_by_key(|e| e.g); // stable: each goroutine's marks stay in trace order
     marks
         .chunk_by(|a, b| a.g == b.g)
         .filter_map(|same| same.last().copied())
