@@ -149,7 +149,7 @@ fn committed(session: u64, ghost: &Ghost) -> Vec<(i32, u64, u8)> {
 /// repeats an earlier one.
 fn delivered(seen: &Seen) -> Result<Vec<&SeenEvent>, String> {
     let mut got: Vec<&SeenEvent> = seen.events.iter().collect();
-    got.sort_by_key(|e| e.key());
+    got.sort_by_key(|e| e.key()); // stable: each key's events stay in file order
     let twice = got
         .chunk_by(|a, b| a.key() == b.key())
         .filter(|same| same.len() > 1)
@@ -164,15 +164,32 @@ fn delivered(seen: &Seen) -> Result<Vec<&SeenEvent>, String> {
     Ok(got)
 }
 
+/// The first element of `a` whose key is not among `b`'s; both are sorted by key, `b`'s keys
+/// unique (a merge walk, as a lookup per element in a map would find).
+fn first_missing<'x, A, B>(
+    a: &'x [A],
+    ka: impl Fn(&A) -> (i32, u64),
+    b: &[B],
+    kb: impl Fn(&B) -> (i32, u64),
+) -> Option<&'x A> {
+    let mut j = 0;
+    a.iter().find(|x| {
+        let k = ka(x);
+        while j < b.len() && kb(&b[j]) < k {
+            j += 1;
+        }
+        j == b.len() || kb(&b[j]) != k
+    })
+}
+
 fn exactly_once(session: u64, ghost: &Ghost, seen: &Seen) -> Result<(), String> {
     let want = committed(session, ghost);
     let got = delivered(seen)?;
-    let in_got = |k: (i32, u64)| got.binary_search_by_key(&k, |e| e.key()).is_ok();
-    if let Some(&(pid, ts, typ)) = want.iter().find(|w| !in_got((w.0, w.1))) {
+    let (kw, kg) = (|w: &(i32, u64, u8)| (w.0, w.1), |e: &&SeenEvent| e.key());
+    if let Some(&(pid, ts, typ)) = first_missing(&want, kw, &got, kg) {
         return Err(format!("I2 violated: {} written at ts {ts} into P {pid}'s buffer never reached the output (a lost buffer or event)", ev::name(typ)));
     }
-    let in_want = |k: (i32, u64)| want.binary_search_by_key(&k, |w| (w.0, w.1)).is_ok();
-    if let Some(e) = got.iter().find(|e| !in_want(e.key())) {
+    if let Some(e) = first_missing(&got, kg, &want, kw) {
         let (off, b, pid, ts) = (e.off, e.batch, e.pid, e.ts);
         return Err(format!("I2 violated at byte {off} (batch {b}, p={pid}): the output holds {} at ts {ts} that no actor committed", ev::name(e.typ)));
     }
@@ -259,7 +276,7 @@ pub fn validate_session(
     // Go's parser decodes strictly; the strict decode differs from the lenient one only by
     // rejecting duplicate string ids and over-long strings, which I6 and I15 just found absent,
     // so the records already decoded are the ones it would read.
-    let parsed = wire::parse::parse_decoded(&d)
+    let parsed = wire::parse::parse_decoded_events(&d)
         .map_err(|e| format!("Go's go1.21 parser rejects the trace: {e}"))?;
     crate::go121::viewer::viewable(&parsed)?;
     let seen = seen(&d);

@@ -6,6 +6,7 @@
 
 use super::wire::ev;
 use super::wire::parse::{Event, Trace as Parsed};
+use crate::common::wire::id_map::IdMap;
 
 /// The events that end a running goroutine's slice (`internal/trace/parser.go`, `postProcessTrace`).
 fn ends_slice(typ: u8) -> bool {
@@ -31,17 +32,16 @@ fn ends_slice(typ: u8) -> bool {
 /// The slice start (`GoStart`, `GoStartLabel`) of the smallest goroutine whose last start or
 /// end event is a start: the first slice the viewer would find open at the end.
 fn first_open(t: &Parsed) -> Option<&Event> {
-    let starts = |e: &Event| matches!(e.typ, ev::EV_GO_START | ev::EV_GO_START_LABEL);
-    let mut marks: Vec<&Event> = t
-        .events
-        .iter()
-        .filter(|e| starts(e) || ends_slice(e.typ))
-        .collect();
-    marks.sort_by_key(|e| e.g); // stable: each goroutine's marks stay in trace order
-    marks
-        .chunk_by(|a, b| a.g == b.g)
-        .filter_map(|same| same.last().copied())
-        .find(|last| starts(last))
+    let mut open: IdMap<&Event> = IdMap::default();
+    for e in &t.events {
+        if matches!(e.typ, ev::EV_GO_START | ev::EV_GO_START_LABEL) {
+            open.insert(e.g, e);
+        } else if ends_slice(e.typ) {
+            open.remove(e.g);
+        }
+    }
+    let first = open.iter().next().map(|(_, &e)| e); // bound: the iterator borrows `open`
+    first
 }
 
 /// Checks a parsed trace against the viewer's needs; the error says what the viewer would do.

@@ -27,6 +27,7 @@ impl<V> Default for IdMap<V> {
 
 impl<V> IdMap<V> {
     /// The value of `id`, if any.
+    #[inline]
     pub fn get(&self, id: u64) -> Option<&V> {
         if id < DENSE_MAX {
             self.dense.get(id as usize)?.as_ref()
@@ -36,6 +37,7 @@ impl<V> IdMap<V> {
     }
 
     /// The value of `id`, mutable, if any.
+    #[inline]
     pub fn get_mut(&mut self, id: u64) -> Option<&mut V> {
         if id < DENSE_MAX {
             self.dense.get_mut(id as usize)?.as_mut()
@@ -45,11 +47,13 @@ impl<V> IdMap<V> {
     }
 
     /// Whether `id` has a value.
+    #[inline]
     pub fn contains_key(&self, id: u64) -> bool {
         self.get(id).is_some()
     }
 
     /// Sets the value of `id`, returning the old one.
+    #[inline]
     pub fn insert(&mut self, id: u64, v: V) -> Option<V> {
         if id >= DENSE_MAX {
             return self.sparse.insert(id, v);

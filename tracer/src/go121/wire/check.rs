@@ -9,8 +9,8 @@
 use super::dec::{decode_lenient, Decoded, RawEvent, STRING_LEN_MAX};
 use super::ev::{self, *};
 use super::parse::STACK_FRAMES_MAX;
+use crate::common::wire::id_map::IdMap;
 use crate::common::wire::Error;
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// Largest batch the runtime can write (a 64 KiB `traceBuf`).
@@ -109,15 +109,16 @@ impl Checker<'_> {
         );
         let d = self.d;
         for (idx, raw) in d.events.iter().enumerate() {
-            for (what, id) in stack_refs(raw).into_iter().flatten() {
-                if id != 0 && !stacks.contains_key(&id) {
+            let desc = well_formed(raw);
+            for (what, id) in stack_refs(raw, desc).into_iter().flatten() {
+                if id != 0 && !stacks.contains_key(id) {
                     let msg = format!("stack {id}{what} is referenced but never defined");
                     self.at("I5", idx, msg);
                 }
             }
             let inv = if raw.typ == EV_STACK { "I5" } else { "I6" };
-            for_each_string_ref(raw, |what, id| {
-                if id != 0 && !strings.contains_key(&id) {
+            for_each_string_ref(raw, desc, |what, id| {
+                if id != 0 && !strings.contains_key(id) {
                     let msg = format!("string {id}{what} is referenced but never defined");
                     self.at(inv, idx, msg);
                 }
@@ -126,8 +127,8 @@ impl Checker<'_> {
     }
 
     /// Collects the first definition of each id of type `typ`, reporting redefinitions.
-    fn defs(&mut self, typ: u8, what: &str, inv: &'static str) -> BTreeMap<u64, usize> {
-        let mut first: BTreeMap<u64, usize> = BTreeMap::new();
+    fn defs(&mut self, typ: u8, what: &str, inv: &'static str) -> IdMap<usize> {
+        let mut first: IdMap<usize> = IdMap::default();
         for (idx, raw) in self
             .d
             .events
@@ -140,7 +141,7 @@ impl Checker<'_> {
             };
             if id == 0 {
                 self.at(inv, idx, format!("{what} record has id 0"));
-            } else if let Some(&prev) = first.get(&id) {
+            } else if let Some(&prev) = first.get(id) {
                 let at = self.d.events[prev].off;
                 self.at(
                     inv,
@@ -219,15 +220,19 @@ impl Checker<'_> {
     }
 }
 
-/// Stack ids a record references, with a note on which argument it is.
-fn stack_refs(raw: &RawEvent) -> [Option<(&'static str, u64)>; 2] {
+/// The descriptor of a record whose argument count is the one Go expects (never a stack
+/// record, whose count varies): only such records' references are checked.
+fn well_formed(raw: &RawEvent) -> Option<&'static ev::Desc> {
+    ev::desc(raw.typ).filter(|_| ev::wire_arg_count(raw.typ) == Some(raw.args.len()))
+}
+
+/// Stack ids a record references, with a note on which argument it is (`desc` from
+/// [`well_formed`]).
+fn stack_refs(raw: &RawEvent, desc: Option<&ev::Desc>) -> [Option<(&'static str, u64)>; 2] {
     let mut refs = [None, None];
-    let Some(desc) = ev::desc(raw.typ) else {
+    let Some(desc) = desc else {
         return refs;
     };
-    if ev::wire_arg_count(raw.typ) != Some(raw.args.len()) {
-        return refs;
-    }
     if desc.stack {
         refs[0] = Some(("", raw.args[raw.args.len() - 1]));
     }
@@ -267,8 +272,12 @@ impl fmt::Display for StringRef {
 }
 
 /// Calls `visit` with each string id a record references, in order: frame names of a stack
-/// (func then file, frame by frame), string arguments of an event.
-fn for_each_string_ref(raw: &RawEvent, mut visit: impl FnMut(StringRef, u64)) {
+/// (func then file, frame by frame), string arguments of an event (`desc` from [`well_formed`]).
+fn for_each_string_ref(
+    raw: &RawEvent,
+    desc: Option<&ev::Desc>,
+    mut visit: impl FnMut(StringRef, u64),
+) {
     if raw.typ == EV_STACK {
         let stack = raw.args.first().copied().unwrap_or(0);
         let frames = raw.args.get(2..).unwrap_or_default().chunks_exact(4);
@@ -292,9 +301,7 @@ fn for_each_string_ref(raw: &RawEvent, mut visit: impl FnMut(StringRef, u64)) {
         }
         return;
     }
-    let Some(desc) =
-        ev::desc(raw.typ).filter(|_| ev::wire_arg_count(raw.typ) == Some(raw.args.len()))
-    else {
+    let Some(desc) = desc else {
         return;
     };
     for &i in desc.str_args {

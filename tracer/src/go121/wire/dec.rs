@@ -107,6 +107,7 @@ fn records_estimate(len: usize) -> usize {
     (len / 4).min(1 << 16)
 }
 
+#[inline]
 fn push_record(out: &mut Decoded, mut raw: RawEvent) {
     let idx = out.events.len();
     if raw.typ == EV_BATCH {
@@ -186,7 +187,12 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     /// Reads one unsigned base-128 value (`readVal`).
+    #[inline]
     fn val(&mut self) -> Result<u64, ValErr> {
+        if let Some(&b) = self.data.get(self.off).filter(|&&b| b & 0x80 == 0) {
+            self.off += 1; // one byte: most values of a trace
+            return Ok(u64::from(b));
+        }
         let off0 = self.off;
         let mut v = 0u64;
         for i in 0..10 {
@@ -221,6 +227,7 @@ impl Reader<'_> {
     }
 
     /// Reads one record starting at the current offset.
+    #[inline]
     fn record(&mut self, strings: &mut BTreeSet<u64>) -> Result<RawEvent, Error> {
         let off0 = self.off;
         let byte = self.data[off0];
@@ -295,11 +302,11 @@ impl Reader<'_> {
         };
         let narg = usize::from(bits) + 1;
         if narg < 4 {
-            let mut args = Args::new();
-            for _ in 0..narg {
-                args.push(self.val().map_err(wrap)?);
+            let mut inline = [0u64; 8];
+            for v in &mut inline[..narg] {
+                *v = self.val().map_err(wrap)?;
             }
-            return Ok(args);
+            return Ok(Args::from_buf_and_len(inline, narg));
         }
         let len = self.val().map_err(wrap)?;
         let start = self.off;

@@ -35,8 +35,8 @@ const fn gs(seq: u64, status: Status) -> GState {
     GState { seq, status }
 }
 
-/// A batch's first unmerged event whose precondition holds; the event itself stays last in the
-/// batch's `rev` until it is merged, so that sorting the frontier moves only these few words.
+/// A batch's first unmerged event whose precondition holds; the event itself stays in the
+/// batch's `events` until it is merged, so that sorting the frontier moves only these few words.
 struct Pending {
     ts: i64,
     batch: usize,
@@ -46,8 +46,9 @@ struct Pending {
 }
 
 struct Batch {
-    /// Unmerged events, last element first in line.
-    rev: Vec<Event>,
+    /// The P's events; those from `next` on are unmerged (merged ones are left defaulted).
+    events: Vec<Event>,
+    next: usize,
     selected: bool,
 }
 
@@ -58,14 +59,12 @@ pub(super) fn order1007(mut m: BTreeMap<i64, Vec<Event>>) -> Result<Vec<Event>, 
         profile.sort_by_key(|e| e.ts);
     }
     let pending: usize = m.values().map(Vec::len).sum();
-    let rev = |mut v: Vec<Event>| {
-        v.reverse();
-        Batch {
-            rev: v,
-            selected: false,
-        }
+    let batch = |events: Vec<Event>| Batch {
+        events,
+        next: 0,
+        selected: false,
     };
-    let mut batches: Vec<Batch> = m.into_values().map(rev).collect();
+    let mut batches: Vec<Batch> = m.into_values().map(batch).collect();
     let mut states: IdMap<GState> = IdMap::default();
     let mut frontier: Vec<Pending> = Vec::new();
     let mut events = Vec::with_capacity(pending);
@@ -93,7 +92,7 @@ pub(super) fn order1007(mut m: BTreeMap<i64, Vec<Event>>) -> Result<Vec<Event>, 
 
 fn fill_frontier(batches: &mut [Batch], states: &IdMap<GState>, frontier: &mut Vec<Pending>) {
     for (i, b) in batches.iter_mut().enumerate() {
-        let Some(ev) = b.rev.last().filter(|_| !b.selected) else {
+        let Some(ev) = b.events.get(b.next).filter(|_| !b.selected) else {
             continue;
         };
         let (g, init, next) = state_transition(ev);
@@ -115,7 +114,12 @@ fn fill_frontier(batches: &mut [Batch], states: &IdMap<GState>, frontier: &mut V
 /// Takes a batch's selected event out of it, its `Local` type rewritten to the plain one.
 fn take_selected(b: &mut Batch) -> Event {
     b.selected = false;
-    let mut ev = b.rev.pop().unwrap_or_default();
+    let mut ev = b
+        .events
+        .get_mut(b.next)
+        .map(std::mem::take)
+        .unwrap_or_default();
+    b.next += 1;
     ev.typ = match ev.typ {
         EV_GO_START_LOCAL => EV_GO_START,
         EV_GO_UNBLOCK_LOCAL => EV_GO_UNBLOCK,
