@@ -14,6 +14,7 @@ use super::dec::{self, Batch, Cursor};
 use super::ev::*;
 use super::event::BaseEvent;
 use super::reader::read_timed;
+use crate::common::wire::id_map::IdMap;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -38,18 +39,23 @@ impl fmt::Display for Violation {
 /// Ids defined and referenced in one generation: id → (definitions, first reference offset).
 #[derive(Default)]
 struct Ids {
-    defs: BTreeMap<u64, (usize, usize)>,
-    refs: BTreeMap<u64, usize>,
+    defs: IdMap<(usize, usize)>,
+    refs: IdMap<usize>,
 }
 
 impl Ids {
     fn def(&mut self, id: u64, off: usize) {
-        self.defs.entry(id).or_insert((0, off)).0 += 1;
+        match self.defs.get_mut(id) {
+            Some(d) => d.0 += 1,
+            None => {
+                self.defs.insert(id, (1, off));
+            }
+        }
     }
 
     fn reference(&mut self, id: u64, off: usize) {
-        if id != 0 {
-            self.refs.entry(id).or_insert(off);
+        if id != 0 && !self.refs.contains_key(id) {
+            self.refs.insert(id, off);
         }
     }
 }
@@ -157,7 +163,7 @@ impl Checker {
             self.push("I7", g.first_off, msg);
         }
         for (inv, what, ids) in [("I5", "stack", &g.stacks), ("I6", "string", &g.strings)] {
-            for (&id, &(n, off)) in &ids.defs {
+            for (id, &(n, off)) in ids.defs.iter() {
                 if n > 1 {
                     let msg = format!("{what} {id} defined {n} times in generation {}", g.gen);
                     self.out.push(Violation {
@@ -167,8 +173,8 @@ impl Checker {
                     });
                 }
             }
-            for (&id, &off) in &ids.refs {
-                if !ids.defs.contains_key(&id) {
+            for (id, &off) in ids.refs.iter() {
+                if !ids.defs.contains_key(id) {
                     let msg = format!(
                         "{what} {id} referenced but not defined in generation {}",
                         g.gen
