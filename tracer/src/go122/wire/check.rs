@@ -15,6 +15,7 @@ use super::ev::*;
 use super::event::BaseEvent;
 use super::reader::read_timed;
 use crate::common::wire::id_map::IdMap;
+use crate::common::wire::Error;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -80,6 +81,18 @@ struct Checker {
 /// Checks I3, I5, I6, I7 and I15; violations come in file order, per generation.
 pub fn check(data: &[u8]) -> Vec<Violation> {
     let (batches, err) = dec::batches(data);
+    check_framed(data.len(), &batches, err)
+}
+
+/// [`check`] of a `len`-byte file whose batches were already read without a framing error:
+/// `batches` are all of them in file order, as a [`super::Reader`] that read the file to its
+/// end has them ([`super::Reader::batches_read`]).
+pub fn check_read(len: usize, batches: &[Batch<'_>]) -> Vec<Violation> {
+    check_framed(len, batches, None)
+}
+
+/// The checks over a file's batches and its framing error, if any (`len`: the file's length).
+fn check_framed(len: usize, batches: &[Batch<'_>], err: Option<Error>) -> Vec<Violation> {
     let mut c = Checker {
         out: Vec::new(),
         max_gen: 0,
@@ -91,12 +104,12 @@ pub fn check(data: &[u8]) -> Vec<Violation> {
             return c.out;
         }
     }
-    for b in &batches {
+    for b in batches {
         c.batch(b);
     }
-    c.end_gen(data.len());
+    c.end_gen(len);
     if let Some(e) = err {
-        let off = e.offset.unwrap_or(data.len());
+        let off = e.offset.unwrap_or(len);
         c.push(
             "I7",
             off,
