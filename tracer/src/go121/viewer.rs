@@ -5,8 +5,8 @@
 //! `Gomaxprocs` event exists (`/mmuPlot` indexes the utilization series built from it).
 
 use super::wire::ev;
-use super::wire::parse::Trace as Parsed;
-use std::collections::BTreeMap;
+use super::wire::parse::{Event, Trace as Parsed};
+use crate::common::wire::id_map::IdMap;
 
 /// The events that end a running goroutine's slice (`internal/trace/parser.go`, `postProcessTrace`).
 fn ends_slice(typ: u8) -> bool {
@@ -29,17 +29,25 @@ fn ends_slice(typ: u8) -> bool {
     )
 }
 
-/// Checks a parsed trace against the viewer's needs; the error says what the viewer would do.
-pub fn viewable(t: &Parsed) -> Result<(), String> {
-    let mut open: BTreeMap<u64, (i64, usize)> = BTreeMap::new();
+/// The slice start (`GoStart`, `GoStartLabel`) of the smallest goroutine whose last start or
+/// end event is a start: the first slice the viewer would find open at the end.
+fn first_open(t: &Parsed) -> Option<&Event> {
+    let mut open: IdMap<&Event> = IdMap::default();
     for e in &t.events {
         if matches!(e.typ, ev::EV_GO_START | ev::EV_GO_START_LABEL) {
-            open.insert(e.g, (e.ts, e.off));
+            open.insert(e.g, e);
         } else if ends_slice(e.typ) {
-            open.remove(&e.g);
+            open.remove(e.g);
         }
     }
-    if let Some((g, (ts, off))) = open.into_iter().next() {
+    let first = open.iter().next().map(|(_, &e)| e); // bound: the iterator borrows `open`
+    first
+}
+
+/// Checks a parsed trace against the viewer's needs; the error says what the viewer would do.
+pub fn viewable(t: &Parsed) -> Result<(), String> {
+    if let Some(e) = first_open(t) {
+        let (g, ts, off) = (e.g, e.ts, e.off);
         return Err(format!(
             "Go's go1.21 viewer would panic: goroutine {g}'s slice started at ts {ts} (byte {off}) never ends \
              (makeSlice dereferences its missing end event)"

@@ -63,7 +63,9 @@ pub fn read(s: &Session, k: usize) -> Seen {
             _ => {}
         }
     }
-    if let Some(v) = wire::check::check(&s.bytes).into_iter().next() {
+    // The reader read the whole file without a framing error: check its batches as read.
+    let structural = wire::check::check_read(s.bytes.len(), r.batches_read());
+    if let Some(v) = structural.into_iter().next() {
         sim::invariant!(
             false,
             v.invariant,
@@ -78,12 +80,19 @@ pub fn read(s: &Session, k: usize) -> Seen {
 
 /// Checks `committed` against what was read: exactly once, in the committing generation.
 fn exactly_once(what: &str, inv: &str, k: usize, committed: &[Committed], seen: &[(u64, u64)]) {
-    let mut at: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
-    for &(id, gen) in seen {
-        at.entry(id).or_default().push(gen);
-    }
+    let mut sorted = seen.to_vec();
+    sorted.sort_by_key(|&(id, _)| id); // stable: each id's generations stay in read order
+    let groups: Vec<&[(u64, u64)]> = sorted.chunk_by(|a, b| a.0 == b.0).collect();
+    let mut taken = vec![false; groups.len()];
     for c in committed {
-        let gens = at.remove(&c.id).unwrap_or_default();
+        let found = groups.binary_search_by_key(&c.id, |g| g[0].0);
+        let gens: &[(u64, u64)] = match found {
+            Ok(i) if !taken[i] => {
+                taken[i] = true;
+                groups[i]
+            }
+            _ => &[],
+        };
         sim::invariant!(
             gens.len() == 1,
             inv,
@@ -91,37 +100,49 @@ fn exactly_once(what: &str, inv: &str, k: usize, committed: &[Committed], seen: 
             k + 1, c.id, c.m, c.gen, gens.len()
         );
         sim::invariant!(
-            gens[0] == c.gen,
+            gens[0].1 == c.gen,
             inv,
             "session {}: {what} {} committed by M {} in generation {} was read in generation {}",
             k + 1,
             c.id,
             c.m,
             c.gen,
-            gens[0]
+            gens[0].1
         );
     }
-    if let Some((id, gens)) = at.into_iter().next() {
+    if let Some(i) = taken.iter().position(|&t| !t) {
+        let (id, n) = (groups[i][0].0, groups[i].len());
         sim::invariant!(
             false,
             inv,
-            "session {}: {what} {id} appears {} times but was never committed in this session",
-            k + 1,
-            gens.len()
+            "session {}: {what} {id} appears {n} times but was never committed in this session",
+            k + 1
         );
     }
 }
 
 /// I3: each M's events appear in commit order.
 fn per_m_order(k: usize, committed: &[Committed], seen: &Seen) {
-    let rank: BTreeMap<u64, usize> = committed
+    // id → its last position in `committed` (as a map collected from it keeps).
+    let mut rank: Vec<(u64, usize)> = committed
         .iter()
         .enumerate()
         .map(|(i, c)| (c.id, i))
         .collect();
+    rank.sort_by_key(|&(id, _)| id);
+    rank.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same {
+            kept.1 = later.1;
+        }
+        same
+    });
     let mut last: BTreeMap<i64, usize> = BTreeMap::new();
     for &(id, _, m) in &seen.events {
-        let Some(&r) = rank.get(&id) else { continue };
+        let Ok(i) = rank.binary_search_by_key(&id, |&(id, _)| id) else {
+            continue;
+        };
+        let r = rank[i].1;
         let prev = last.insert(m, r);
         sim::invariant!(
             prev.is_none_or(|p| p < r),

@@ -1,9 +1,11 @@
 //! What the go1.21 and go1.22 wire formats share, std only: [`Error`] (Go's message and the byte
 //! offset), the encoder's varints ([`varint`], `traceBuf.varint`/`varintAt` in both runtimes),
 //! Go's `strconv.Quote` ([`quote`], used by both formats' dumps and messages), the body of a
-//! stack record and its [`Frame`] ([`stack_record`]), and the header sniffing that tells the
-//! formats apart ([`version`]). Each format's own encoder, decoder and parser live in its model.
+//! stack record and its [`Frame`] ([`stack_record`]), the header sniffing that tells the formats
+//! apart ([`version`]), and the parsers' per-id state map ([`id_map`]). Each format's own
+//! encoder, decoder and parser live in its model.
 
+pub mod id_map;
 pub mod quote;
 pub mod stack_record;
 pub mod varint;

@@ -9,8 +9,8 @@
 use super::dec::{decode_lenient, Decoded, RawEvent, STRING_LEN_MAX};
 use super::ev::{self, *};
 use super::parse::STACK_FRAMES_MAX;
+use crate::common::wire::id_map::IdMap;
 use crate::common::wire::Error;
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// Largest batch the runtime can write (a 64 KiB `traceBuf`).
@@ -107,32 +107,28 @@ impl Checker<'_> {
             self.defs(EV_STACK, "stack", "I5"),
             self.defs(EV_STRING, "string", "I6"),
         );
-        for (idx, raw) in self.d.events.iter().enumerate() {
-            for (what, id) in stack_refs(raw) {
-                if id != 0 && !stacks.contains_key(&id) {
-                    self.at(
-                        "I5",
-                        idx,
-                        format!("stack {id}{what} is referenced but never defined"),
-                    );
+        let d = self.d;
+        for (idx, raw) in d.events.iter().enumerate() {
+            let desc = well_formed(raw);
+            for (what, id) in stack_refs(raw, desc).into_iter().flatten() {
+                if id != 0 && !stacks.contains_key(id) {
+                    let msg = format!("stack {id}{what} is referenced but never defined");
+                    self.at("I5", idx, msg);
                 }
             }
-            for (what, id) in string_refs(raw) {
-                if id != 0 && !strings.contains_key(&id) {
-                    let inv = if raw.typ == EV_STACK { "I5" } else { "I6" };
-                    self.at(
-                        inv,
-                        idx,
-                        format!("string {id}{what} is referenced but never defined"),
-                    );
+            let inv = if raw.typ == EV_STACK { "I5" } else { "I6" };
+            for_each_string_ref(raw, desc, |what, id| {
+                if id != 0 && !strings.contains_key(id) {
+                    let msg = format!("string {id}{what} is referenced but never defined");
+                    self.at(inv, idx, msg);
                 }
-            }
+            });
         }
     }
 
     /// Collects the first definition of each id of type `typ`, reporting redefinitions.
-    fn defs(&mut self, typ: u8, what: &str, inv: &'static str) -> BTreeMap<u64, usize> {
-        let mut first: BTreeMap<u64, usize> = BTreeMap::new();
+    fn defs(&mut self, typ: u8, what: &str, inv: &'static str) -> IdMap<usize> {
+        let mut first: IdMap<usize> = IdMap::default();
         for (idx, raw) in self
             .d
             .events
@@ -145,7 +141,7 @@ impl Checker<'_> {
             };
             if id == 0 {
                 self.at(inv, idx, format!("{what} record has id 0"));
-            } else if let Some(&prev) = first.get(&id) {
+            } else if let Some(&prev) = first.get(id) {
                 let at = self.d.events[prev].off;
                 self.at(
                     inv,
@@ -224,52 +220,92 @@ impl Checker<'_> {
     }
 }
 
-/// Stack ids a record references, with a note on which argument it is.
-fn stack_refs(raw: &RawEvent) -> Vec<(&'static str, u64)> {
-    let mut refs = Vec::new();
-    let Some(desc) = ev::desc(raw.typ) else {
+/// The descriptor of a record whose argument count is the one Go expects (never a stack
+/// record, whose count varies): only such records' references are checked.
+fn well_formed(raw: &RawEvent) -> Option<&'static ev::Desc> {
+    ev::desc(raw.typ).filter(|_| ev::wire_arg_count(raw.typ) == Some(raw.args.len()))
+}
+
+/// Stack ids a record references, with a note on which argument it is (`desc` from
+/// [`well_formed`]).
+fn stack_refs(raw: &RawEvent, desc: Option<&ev::Desc>) -> [Option<(&'static str, u64)>; 2] {
+    let mut refs = [None, None];
+    let Some(desc) = desc else {
         return refs;
     };
-    if ev::wire_arg_count(raw.typ) != Some(raw.args.len()) {
-        return refs;
-    }
     if desc.stack {
-        refs.push(("", raw.args[raw.args.len() - 1]));
+        refs[0] = Some(("", raw.args[raw.args.len() - 1]));
     }
     if raw.typ == EV_GO_CREATE {
-        refs.push((" (new goroutine's start stack)", raw.args[2]));
+        refs[1] = Some((" (new goroutine's start stack)", raw.args[2]));
     }
     refs
 }
 
-/// String ids a record references: frame names of a stack, string arguments of an event.
-fn string_refs(raw: &RawEvent) -> Vec<(String, u64)> {
-    if raw.typ == EV_STACK {
-        let frames = raw
-            .args
-            .get(2..)
-            .unwrap_or_default()
-            .chunks_exact(4)
-            .enumerate();
-        let id = raw.args.first().copied().unwrap_or(0);
-        let each = |(k, f): (usize, &[u64])| {
-            [
-                (format!(" (func of stack {id} frame {k})"), f[1]),
-                (format!(" (file of stack {id} frame {k})"), f[2]),
-            ]
-        };
-        return frames.flat_map(each).collect();
+/// Where a string id is referenced; displayed as the note after the id in a message, so that
+/// the note is only written when a reference is undefined.
+#[derive(Clone, Copy)]
+enum StringRef {
+    /// The func (`file == false`) or file name of frame `frame` of stack `stack`.
+    Frame {
+        stack: u64,
+        frame: usize,
+        file: bool,
+    },
+    /// String argument `arg` of an event named `name`.
+    Arg {
+        arg: &'static str,
+        name: &'static str,
+    },
+}
+
+impl fmt::Display for StringRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            StringRef::Frame { stack, frame, file } => {
+                let what = if file { "file" } else { "func" };
+                write!(f, " ({what} of stack {stack} frame {frame})")
+            }
+            StringRef::Arg { arg, name } => write!(f, " ({arg} of {name})"),
+        }
     }
-    let Some(desc) =
-        ev::desc(raw.typ).filter(|_| ev::wire_arg_count(raw.typ) == Some(raw.args.len()))
-    else {
-        return Vec::new();
+}
+
+/// Calls `visit` with each string id a record references, in order: frame names of a stack
+/// (func then file, frame by frame), string arguments of an event (`desc` from [`well_formed`]).
+fn for_each_string_ref(
+    raw: &RawEvent,
+    desc: Option<&ev::Desc>,
+    mut visit: impl FnMut(StringRef, u64),
+) {
+    if raw.typ == EV_STACK {
+        let stack = raw.args.first().copied().unwrap_or(0);
+        let frames = raw.args.get(2..).unwrap_or_default().chunks_exact(4);
+        for (frame, f) in frames.enumerate() {
+            visit(
+                StringRef::Frame {
+                    stack,
+                    frame,
+                    file: false,
+                },
+                f[1],
+            );
+            visit(
+                StringRef::Frame {
+                    stack,
+                    frame,
+                    file: true,
+                },
+                f[2],
+            );
+        }
+        return;
+    }
+    let Some(desc) = desc else {
+        return;
     };
-    let arg = |&i: &usize| {
-        (
-            format!(" ({} of {})", desc.args[i], desc.name),
-            raw.args[1 + i],
-        )
-    };
-    desc.str_args.iter().map(arg).collect()
+    for &i in desc.str_args {
+        let (arg, name) = (desc.args[i], desc.name);
+        visit(StringRef::Arg { arg, name }, raw.args[1 + i]);
+    }
 }

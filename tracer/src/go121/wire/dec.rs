@@ -87,7 +87,8 @@ fn decode_with(data: &[u8], strict: bool) -> Result<Decoded, Error> {
     let mut out = Decoded {
         version,
         len: data.len(),
-        ..Decoded::default()
+        events: Vec::with_capacity(records_estimate(data.len())),
+        batches: Vec::new(),
     };
     let mut strings = BTreeSet::new();
     while r.off < data.len() {
@@ -100,6 +101,13 @@ fn decode_with(data: &[u8], strict: bool) -> Result<Decoded, Error> {
     Ok(out)
 }
 
+/// A capacity for the records of a `len`-byte file: most records take four bytes or more, and
+/// the guess is capped so that a large file does not reserve far more than it needs.
+fn records_estimate(len: usize) -> usize {
+    (len / 4).min(1 << 16)
+}
+
+#[inline]
 fn push_record(out: &mut Decoded, mut raw: RawEvent) {
     let idx = out.events.len();
     if raw.typ == EV_BATCH {
@@ -179,7 +187,12 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     /// Reads one unsigned base-128 value (`readVal`).
+    #[inline]
     fn val(&mut self) -> Result<u64, ValErr> {
+        if let Some(&b) = self.data.get(self.off).filter(|&&b| b & 0x80 == 0) {
+            self.off += 1; // one byte: most values of a trace
+            return Ok(u64::from(b));
+        }
         let off0 = self.off;
         let mut v = 0u64;
         for i in 0..10 {
@@ -214,6 +227,7 @@ impl Reader<'_> {
     }
 
     /// Reads one record starting at the current offset.
+    #[inline]
     fn record(&mut self, strings: &mut BTreeSet<u64>) -> Result<RawEvent, Error> {
         let off0 = self.off;
         let byte = self.data[off0];
@@ -271,7 +285,9 @@ impl Reader<'_> {
             return fail(format!("string at offset {off} has too large length {len}"));
         }
         let bytes = self.bytes(len)?;
-        seen.insert(id);
+        if self.strict {
+            seen.insert(id);
+        }
         Ok((id, bytes))
     }
 
@@ -286,7 +302,11 @@ impl Reader<'_> {
         };
         let narg = usize::from(bits) + 1;
         if narg < 4 {
-            return (0..narg).map(|_| self.val().map_err(wrap)).collect();
+            let mut inline = [0u64; 8];
+            for v in &mut inline[..narg] {
+                *v = self.val().map_err(wrap)?;
+            }
+            return Ok(Args::from_buf_and_len(inline, narg));
         }
         let len = self.val().map_err(wrap)?;
         let start = self.off;

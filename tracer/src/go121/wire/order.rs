@@ -7,6 +7,7 @@
 
 use super::ev::*;
 use super::parse::{Event, ERR_TIME_ORDER, PROFILE_P};
+use crate::common::wire::id_map::IdMap;
 use crate::common::wire::Error;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -34,8 +35,10 @@ const fn gs(seq: u64, status: Status) -> GState {
     GState { seq, status }
 }
 
+/// A batch's first unmerged event whose precondition holds; the event itself stays in the
+/// batch's `events` until it is merged, so that sorting the frontier moves only these few words.
 struct Pending {
-    ev: Event,
+    ts: i64,
     batch: usize,
     g: u64,
     init: GState,
@@ -43,8 +46,9 @@ struct Pending {
 }
 
 struct Batch {
-    /// Unmerged events, last element first in line.
-    rev: Vec<Event>,
+    /// The P's events; those from `next` on are unmerged (merged ones are left defaulted).
+    events: Vec<Event>,
+    next: usize,
     selected: bool,
 }
 
@@ -55,15 +59,13 @@ pub(super) fn order1007(mut m: BTreeMap<i64, Vec<Event>>) -> Result<Vec<Event>, 
         profile.sort_by_key(|e| e.ts);
     }
     let pending: usize = m.values().map(Vec::len).sum();
-    let rev = |mut v: Vec<Event>| {
-        v.reverse();
-        Batch {
-            rev: v,
-            selected: false,
-        }
+    let batch = |events: Vec<Event>| Batch {
+        events,
+        next: 0,
+        selected: false,
     };
-    let mut batches: Vec<Batch> = m.into_values().map(rev).collect();
-    let mut states: BTreeMap<u64, GState> = BTreeMap::new();
+    let mut batches: Vec<Batch> = m.into_values().map(batch).collect();
+    let mut states: IdMap<GState> = IdMap::default();
     let mut frontier: Vec<Pending> = Vec::new();
     let mut events = Vec::with_capacity(pending);
     for _ in 0..pending {
@@ -71,49 +73,60 @@ pub(super) fn order1007(mut m: BTreeMap<i64, Vec<Event>>) -> Result<Vec<Event>, 
         if frontier.is_empty() {
             return Err(Error::whole("no consistent ordering of events possible"));
         }
-        frontier.sort_by_key(|f| f.ev.ts);
+        frontier.sort_by_key(|f| f.ts);
         let f = frontier.swap_remove(0);
         transition(&mut states, f.g, f.init, f.next)?;
-        batches[f.batch].selected = false;
-        events.push(f.ev);
+        events.push(take_selected(&mut batches[f.batch]));
     }
     if events.windows(2).any(|w| w[1].ts < w[0].ts) {
         return Err(Error::whole(ERR_TIME_ORDER));
     }
     syscall_exit_times(&mut events)?;
-    events.sort_by_key(|e| e.ts);
+    // Usually already in order (only real syscall-exit times move events); a stable sort of a
+    // sorted vector changes nothing, so skip it then.
+    if events.windows(2).any(|w| w[1].ts < w[0].ts) {
+        events.sort_by_key(|e| e.ts);
+    }
     Ok(events)
 }
 
-fn fill_frontier(
-    batches: &mut [Batch],
-    states: &BTreeMap<u64, GState>,
-    frontier: &mut Vec<Pending>,
-) {
+fn fill_frontier(batches: &mut [Batch], states: &IdMap<GState>, frontier: &mut Vec<Pending>) {
     for (i, b) in batches.iter_mut().enumerate() {
-        let Some(ev) = b.rev.last().filter(|_| !b.selected) else {
+        let Some(ev) = b.events.get(b.next).filter(|_| !b.selected) else {
             continue;
         };
         let (g, init, next) = state_transition(ev);
-        if !transition_ready(g, states.get(&g).copied().unwrap_or_default(), init) {
+        if !transition_ready(g, states.get(g).copied().unwrap_or_default(), init) {
             continue;
         }
-        let Some(mut ev) = b.rev.pop() else { continue };
+        let ts = ev.ts;
         b.selected = true;
-        ev.typ = match ev.typ {
-            EV_GO_START_LOCAL => EV_GO_START,
-            EV_GO_UNBLOCK_LOCAL => EV_GO_UNBLOCK,
-            EV_GO_SYS_EXIT_LOCAL => EV_GO_SYS_EXIT,
-            t => t,
-        };
         frontier.push(Pending {
-            ev,
+            ts,
             batch: i,
             g,
             init,
             next,
         });
     }
+}
+
+/// Takes a batch's selected event out of it, its `Local` type rewritten to the plain one.
+fn take_selected(b: &mut Batch) -> Event {
+    b.selected = false;
+    let mut ev = b
+        .events
+        .get_mut(b.next)
+        .map(std::mem::take)
+        .unwrap_or_default();
+    b.next += 1;
+    ev.typ = match ev.typ {
+        EV_GO_START_LOCAL => EV_GO_START,
+        EV_GO_UNBLOCK_LOCAL => EV_GO_UNBLOCK,
+        EV_GO_SYS_EXIT_LOCAL => EV_GO_SYS_EXIT,
+        t => t,
+    };
+    ev
 }
 
 /// Gives `GoSysExit` events their real exit time (`Args[2]`), checked against the last
@@ -176,7 +189,7 @@ fn transition_ready(g: u64, curr: GState, init: GState) -> bool {
 /// Applies a merged event's transition. Go panics (`event sequences are broken`) when the
 /// precondition no longer holds; this port returns that message as an error.
 fn transition(
-    states: &mut BTreeMap<u64, GState>,
+    states: &mut IdMap<GState>,
     g: u64,
     init: GState,
     mut next: GState,
@@ -184,7 +197,7 @@ fn transition(
     if g == UNORDERED {
         return Ok(());
     }
-    let curr = states.get(&g).copied().unwrap_or_default();
+    let curr = states.get(g).copied().unwrap_or_default();
     if !transition_ready(g, curr, init) {
         return Err(Error::whole("event sequences are broken"));
     }
@@ -206,6 +219,9 @@ struct Wakeup {
 /// Removes futile wakeup sequences (unblock, start, block) marked by `FutileWakeup`
 /// (`removeFutile`).
 pub(super) fn remove_futile(events: Vec<Event>) -> Vec<Event> {
+    if !events.iter().any(|e| e.typ == EV_FUTILE_WAKEUP) {
+        return events; // no goroutine is marked futile, so nothing is removed
+    }
     let mut gs: BTreeMap<u64, Wakeup> = BTreeMap::new();
     let mut futile: BTreeSet<usize> = BTreeSet::new();
     for (i, ev) in events.iter().enumerate() {

@@ -74,8 +74,20 @@ pub fn parse(data: &[u8]) -> Result<Trace, Error> {
 
 /// Parses already decoded records (see [`parse`]).
 pub fn parse_decoded(d: &Decoded) -> Result<Trace, Error> {
+    parse_with(d, true)
+}
+
+/// Like [`parse_decoded`], with the same verdict, but leaves [`Trace::stacks`] empty: for the
+/// validator, which reads the events only.
+pub fn parse_decoded_events(d: &Decoded) -> Result<Trace, Error> {
+    parse_with(d, false)
+}
+
+fn parse_with(d: &Decoded, keep_stacks: bool) -> Result<Trace, Error> {
     let mut st = State {
         strings: string_table(d),
+        capacity: events_per_p(d),
+        keep_stacks,
         ..State::default()
     };
     for raw in d.events.iter().filter(|r| r.typ != EV_STRING) {
@@ -98,6 +110,15 @@ pub fn parse_decoded(d: &Decoded) -> Result<Trace, Error> {
     })
 }
 
+/// How many records each P's batches hold: room for its events, reserved once.
+fn events_per_p(d: &Decoded) -> BTreeMap<i64, usize> {
+    let mut n = BTreeMap::new();
+    for b in &d.batches {
+        *n.entry(b.p).or_default() += b.events.len();
+    }
+    n
+}
+
 fn string_table(d: &Decoded) -> BTreeMap<u64, String> {
     let strings = d.events.iter().filter(|r| r.typ == EV_STRING);
     let entry = |r: &RawEvent| (r.args[0], lossy(r.data.as_deref()));
@@ -114,6 +135,10 @@ struct State {
     strings: BTreeMap<u64, String>,
     stacks: BTreeMap<u64, Vec<Frame>>,
     batches: BTreeMap<i64, Vec<Event>>,
+    /// Room to reserve for each P's events ([`events_per_p`]).
+    capacity: BTreeMap<i64, usize>,
+    /// Whether to build [`Trace::stacks`].
+    keep_stacks: bool,
     timer_goids: BTreeSet<u64>,
     last_gs: BTreeMap<i64, u64>,
     ticks_per_sec: i64,
@@ -179,7 +204,7 @@ impl State {
             return Err(Error::at(off, msg));
         }
         let id = raw.args[0];
-        if id != 0 && size > 0 {
+        if id != 0 && size > 0 && self.keep_stacks {
             let frame = |f: &[u64]| Frame {
                 pc: f[0],
                 func_id: f[1],
@@ -218,7 +243,9 @@ impl State {
         } else {
             self.last_p
         };
-        self.batches.entry(p).or_default().push(e);
+        let room = self.capacity.get(&p).copied().unwrap_or(0);
+        let batch = self.batches.entry(p);
+        batch.or_insert_with(|| Vec::with_capacity(room)).push(e);
     }
 
     fn per_type(&mut self, e: &mut Event, raw: &RawEvent) {

@@ -9,8 +9,8 @@
 use super::ev::{self, *};
 use super::parse::{Event, GC_P, NETPOLL_P, TIMER_P};
 use super::user::User;
+use crate::common::wire::id_map::IdMap;
 use crate::common::wire::Error;
-use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum GStatus {
@@ -40,8 +40,9 @@ struct PDesc {
 
 #[derive(Default)]
 struct Post {
-    gs: BTreeMap<u64, GDesc>,
-    ps: BTreeMap<i64, PDesc>,
+    gs: IdMap<GDesc>,
+    /// By `p as u64`.
+    ps: IdMap<PDesc>,
     user: User,
     gc: bool,
     stw: bool,
@@ -136,8 +137,8 @@ fn blocked_at_start(g: &mut GDesc, ev: &Event) -> Result<(), Error> {
 impl Post {
     fn step(&mut self, events: &mut [Event], i: usize) -> Result<(), Error> {
         let (eg, ep) = (events[i].g, events[i].p);
-        let mut g = self.gs.get(&eg).copied().unwrap_or_default();
-        let mut p = self.ps.get(&ep).copied().unwrap_or_default();
+        let mut g = self.gs.get(eg).copied().unwrap_or_default();
+        let mut p = self.ps.get(ep as u64).copied().unwrap_or_default();
         let ev = &mut events[i];
         match ev.typ {
             EV_PROC_START | EV_PROC_STOP => proc(&mut p, ev)?,
@@ -157,7 +158,7 @@ impl Post {
             _ => self.running(&mut g, &mut p, ev)?,
         }
         self.gs.insert(eg, g);
-        self.ps.insert(events[i].p, p);
+        self.ps.insert(events[i].p as u64, p);
         Ok(())
     }
 
@@ -229,7 +230,7 @@ impl Post {
             EV_GO_CREATE => {
                 check_running(p, g, ev, true)?;
                 let new = ev.args[0];
-                if self.gs.contains_key(&new) {
+                if self.gs.contains_key(new) {
                     return Err(err(ev, format!("g {new} already exists")));
                 }
                 let create_stack = Some(ev.args[1]);
@@ -276,7 +277,7 @@ impl Post {
             ));
         }
         let target = ev.args[0];
-        let mut g1 = self.gs.get(&target).copied().unwrap_or_default();
+        let mut g1 = self.gs.get(target).copied().unwrap_or_default();
         if g1.state != GStatus::Waiting {
             return Err(err(ev, format!("g {target} is not waiting before unpark")));
         }

@@ -14,6 +14,8 @@ use super::dec::{self, Batch, Cursor};
 use super::ev::*;
 use super::event::BaseEvent;
 use super::reader::read_timed;
+use crate::common::wire::id_map::IdMap;
+use crate::common::wire::Error;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -38,18 +40,23 @@ impl fmt::Display for Violation {
 /// Ids defined and referenced in one generation: id → (definitions, first reference offset).
 #[derive(Default)]
 struct Ids {
-    defs: BTreeMap<u64, (usize, usize)>,
-    refs: BTreeMap<u64, usize>,
+    defs: IdMap<(usize, usize)>,
+    refs: IdMap<usize>,
 }
 
 impl Ids {
     fn def(&mut self, id: u64, off: usize) {
-        self.defs.entry(id).or_insert((0, off)).0 += 1;
+        match self.defs.get_mut(id) {
+            Some(d) => d.0 += 1,
+            None => {
+                self.defs.insert(id, (1, off));
+            }
+        }
     }
 
     fn reference(&mut self, id: u64, off: usize) {
-        if id != 0 {
-            self.refs.entry(id).or_insert(off);
+        if id != 0 && !self.refs.contains_key(id) {
+            self.refs.insert(id, off);
         }
     }
 }
@@ -74,6 +81,18 @@ struct Checker {
 /// Checks I3, I5, I6, I7 and I15; violations come in file order, per generation.
 pub fn check(data: &[u8]) -> Vec<Violation> {
     let (batches, err) = dec::batches(data);
+    check_framed(data.len(), &batches, err)
+}
+
+/// [`check`] of a `len`-byte file whose batches were already read without a framing error:
+/// `batches` are all of them in file order, as a [`super::Reader`] that read the file to its
+/// end has them ([`super::Reader::batches_read`]).
+pub fn check_read(len: usize, batches: &[Batch<'_>]) -> Vec<Violation> {
+    check_framed(len, batches, None)
+}
+
+/// The checks over a file's batches and its framing error, if any (`len`: the file's length).
+fn check_framed(len: usize, batches: &[Batch<'_>], err: Option<Error>) -> Vec<Violation> {
     let mut c = Checker {
         out: Vec::new(),
         max_gen: 0,
@@ -85,12 +104,12 @@ pub fn check(data: &[u8]) -> Vec<Violation> {
             return c.out;
         }
     }
-    for b in &batches {
+    for b in batches {
         c.batch(b);
     }
-    c.end_gen(data.len());
+    c.end_gen(len);
     if let Some(e) = err {
-        let off = e.offset.unwrap_or(data.len());
+        let off = e.offset.unwrap_or(len);
         c.push(
             "I7",
             off,
@@ -157,7 +176,7 @@ impl Checker {
             self.push("I7", g.first_off, msg);
         }
         for (inv, what, ids) in [("I5", "stack", &g.stacks), ("I6", "string", &g.strings)] {
-            for (&id, &(n, off)) in &ids.defs {
+            for (id, &(n, off)) in ids.defs.iter() {
                 if n > 1 {
                     let msg = format!("{what} {id} defined {n} times in generation {}", g.gen);
                     self.out.push(Violation {
@@ -167,8 +186,8 @@ impl Checker {
                     });
                 }
             }
-            for (&id, &off) in &ids.refs {
-                if !ids.defs.contains_key(&id) {
+            for (id, &off) in ids.refs.iter() {
+                if !ids.defs.contains_key(id) {
                     let msg = format!(
                         "{what} {id} referenced but not defined in generation {}",
                         g.gen

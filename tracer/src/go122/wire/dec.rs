@@ -48,6 +48,10 @@ impl<'a> Cursor<'a> {
     /// Go's `binary.ReadUvarint`: `EOF` at once, `unexpected EOF` mid-value, or the overflow
     /// error past ten bytes.
     pub fn uvarint(&mut self) -> Result<u64, &'static str> {
+        if let Some(&b) = self.data.get(self.pos).filter(|&&b| b < 0x80) {
+            self.pos += 1; // one byte: most values of a trace
+            return Ok(u64::from(b));
+        }
         let mut x = 0u64;
         for i in 0..10 {
             let Some(b) = self.byte() else {
@@ -77,6 +81,9 @@ impl<'a> Cursor<'a> {
 /// Go's `binary.Uvarint` on a slice: the value and the bytes used, or `None` when the slice
 /// ends first or the value overflows (Go's `n <= 0`).
 pub fn uvarint(b: &[u8]) -> Option<(u64, usize)> {
+    if let Some(&v) = b.first().filter(|&&v| v < 0x80) {
+        return Some((u64::from(v), 1)); // one byte: most values of a trace
+    }
     let mut x = 0u64;
     for (i, &v) in b.iter().enumerate().take(10) {
         if v < 0x80 {

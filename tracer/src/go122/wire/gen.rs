@@ -124,10 +124,11 @@ pub struct Generation<'a> {
 
 /// Reads the next generation at `c` (`readGeneration`), starting with `spill`, the first batch
 /// of this generation read while finishing the previous one. Returns the generation and the
-/// first batch of the next, if any.
+/// first batch of the next, if any. Every batch read is also appended to `log`.
 pub fn read_generation<'a>(
     c: &mut Cursor<'a>,
     spill: Option<Batch<'a>>,
+    log: &mut Vec<Batch<'a>>,
 ) -> Result<(Generation<'a>, Option<Batch<'a>>), Error> {
     let mut g = Generation::default();
     let mut next = None;
@@ -136,6 +137,7 @@ pub fn read_generation<'a>(
         process_batch(&mut g, b)?;
     }
     while let Some(b) = read_batch(c)? {
+        log.push(b);
         if b.gen == 0 {
             return Err(Error::at(
                 b.off,

@@ -43,6 +43,8 @@ pub struct Reader<'a> {
     cpu_next: Option<CpuSample>,
     order: Ordering<'a>,
     emitted_sync: bool,
+    /// Every batch read so far, in file order.
+    read: Vec<Batch<'a>>,
 }
 
 impl<'a> Reader<'a> {
@@ -62,6 +64,7 @@ impl<'a> Reader<'a> {
             cpu_next: None,
             order: Ordering::default(),
             emitted_sync: true,
+            read: Vec::new(),
         })
     }
 
@@ -77,6 +80,13 @@ impl<'a> Reader<'a> {
         }
         self.last_ts = e.base.time;
         Ok(Some(e))
+    }
+
+    /// Every batch read so far, in file order: once [`Reader::next_event`] has returned
+    /// `Ok(None)`, every batch of the file, as [`super::dec::batches`] lists them (the reader
+    /// reads each batch once and stops only at the end of the input or at an error).
+    pub fn batches_read(&self) -> &[Batch<'a>] {
+        &self.read
     }
 
     fn event(&self, base: BaseEvent<'a>, ctx: Ctx) -> Event<'a> {
@@ -136,7 +146,7 @@ impl<'a> Reader<'a> {
     }
 
     fn load_generation(&mut self) -> Result<(), Error> {
-        let (g, spill) = read_generation(&mut self.c, self.spill.take())?;
+        let (g, spill) = read_generation(&mut self.c, self.spill.take(), &mut self.read)?;
         self.started = true;
         self.spill = spill;
         self.gen = g.gen;
