@@ -79,11 +79,18 @@ impl ExecCtx {
     }
 
     /// The bookkeeping of task `id`, created on first use.
+    #[inline]
     pub fn task(&mut self, id: usize) -> &mut TaskInfo {
-        if self.tasks.len() <= id {
-            self.tasks.resize_with(id + 1, TaskInfo::default);
+        if id >= self.tasks.len() {
+            self.grow_tasks(id);
         }
         &mut self.tasks[id]
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow_tasks(&mut self, id: usize) {
+        self.tasks.resize_with(id + 1, TaskInfo::default);
     }
 
     /// The display name of task `id`.

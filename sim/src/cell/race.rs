@@ -197,6 +197,16 @@ pub(super) fn obj_of(objs: &mut Objs, key: usize) -> &mut ObjClock {
 
 #[inline]
 pub(super) fn thread_of(threads: &mut Vec<Option<ThreadState>>, t: usize) -> &mut ThreadState {
+    if t < threads.len() && threads[t].is_some() {
+        return threads[t].as_mut().expect("checked");
+    }
+    new_thread(threads, t)
+}
+
+/// Thread `t`'s first access or synchronisation in the execution: its state, at clock 1.
+#[cold]
+#[inline(never)]
+fn new_thread(threads: &mut Vec<Option<ThreadState>>, t: usize) -> &mut ThreadState {
     if threads.len() <= t {
         threads.resize_with(t + 1, || None);
     }
