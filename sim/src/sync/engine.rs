@@ -50,12 +50,13 @@ unsafe impl Sync for SimSema {}
 // SAFETY: as above.
 unsafe impl Send for SimSema {}
 
-/// Removes the current task from the waiters if teardown unwinds it out of a wait.
-struct Unqueue<'a>(&'a SimSema, TaskId);
+/// Runs its closure when dropped: the clean-up a wait owes if teardown unwinds the task out of
+/// its scheduling point (forgotten on the normal path where that is not wanted).
+struct OnDrop<F: FnMut()>(F);
 
-impl Drop for Unqueue<'_> {
+impl<F: FnMut()> Drop for OnDrop<F> {
     fn drop(&mut self) {
-        self.0 .0.borrow_mut().waiters.retain(|w| w.0 != self.1);
+        (self.0)();
     }
 }
 
@@ -83,7 +84,7 @@ impl SimSema {
         }
         let me = ExecutionState::me();
         self.0.borrow_mut().waiters.push((me, n));
-        let unqueue = Unqueue(self, me);
+        let unqueue = OnDrop(|| self.0.borrow_mut().waiters.retain(|w| w.0 != me));
         loop {
             ExecutionState::with(|s| s.current_mut().sleep_unless_woken());
             switch();
@@ -131,13 +132,7 @@ impl SimSema {
     /// woken to race for them. The permits return even if teardown unwinds the task from the
     /// scheduling point.
     pub(crate) fn release(&self, n: usize) {
-        struct GiveBack<'a>(&'a SimSema, usize);
-        impl Drop for GiveBack<'_> {
-            fn drop(&mut self) {
-                self.0.give_back(self.1);
-            }
-        }
-        let _give_back = GiveBack(self, n);
+        let _give_back = OnDrop(|| self.give_back(n));
         switch();
     }
 
@@ -213,22 +208,13 @@ unsafe impl Sync for SimCondvar {}
 // SAFETY: as above.
 unsafe impl Send for SimCondvar {}
 
-/// Leaves a condition variable's waiters if teardown unwinds the task out of its wait.
-struct Unwait<'a>(&'a SimCondvar, TaskId);
-
-impl Drop for Unwait<'_> {
-    fn drop(&mut self) {
-        self.0 .0.borrow_mut().waiters.retain(|w| w.0 != self.1);
-    }
-}
-
 impl SimCondvar {
     /// Unlocks `lock` (held by the caller), waits for a notification, and locks it again.
     pub(crate) fn wait(&self, lock: &SimLock) {
         let me = ExecutionState::me();
         lock.unlock();
         self.0.borrow_mut().waiters.push((me, Wake::Waiting));
-        let unwait = Unwait(self, me);
+        let unwait = OnDrop(|| self.0.borrow_mut().waiters.retain(|w| w.0 != me));
         ExecutionState::with(|s| s.current_mut().block(false));
         switch();
         std::mem::forget(unwait);
