@@ -3,30 +3,36 @@
 //! `thread.rs`, and returns at once while the detector is dormant (no cell yet).
 
 use super::clock::VClock;
-use super::race::{active, key, obj_of, thread_of, with_det, Obj, ObjClock, SyncOp, ThreadState};
+use super::race::{
+    active, key, note, obj_of, thread_of, with_det, Obj, ObjClock, SyncOp, ThreadState,
+};
 use std::panic::Location;
 
 /// The current thread acquired object `addr` (exclusively, or shared for a read hold).
 pub(crate) fn acquire(addr: usize, kind: Obj, exclusive: bool, op: SyncOp) {
-    on_obj(addr, kind, |obj, th, me| {
+    on_obj(addr, kind, |obj, th, me, log| {
         see_writes(obj, th, me);
         if exclusive {
             th.join(&obj.r);
         }
-        th.last = Some(op);
+        note(log, th, op);
     });
 }
 
 /// Runs `f` on object `addr`'s clocks and the current thread's, while the detector is active.
 #[inline]
-fn on_obj(addr: usize, kind: Obj, f: impl FnOnce(&mut ObjClock, &mut ThreadState, usize)) {
+fn on_obj(
+    addr: usize,
+    kind: Obj,
+    f: impl FnOnce(&mut ObjClock, &mut ThreadState, usize, &mut Vec<SyncOp>),
+) {
     if !active() {
         return;
     }
     with_det(|d, me| {
         let obj = obj_of(&mut d.objs, key(addr, kind));
         let th = thread_of(&mut d.threads, me);
-        f(obj, th, me);
+        f(obj, th, me, &mut d.syncs);
     });
 }
 
@@ -40,7 +46,7 @@ fn see_writes(obj: &ObjClock, th: &mut ThreadState, me: usize) {
 
 /// The current thread released object `addr` (a shared release feeds the readers' clock).
 pub(crate) fn release(addr: usize, kind: Obj, exclusive: bool, op: SyncOp) {
-    on_obj(addr, kind, |obj, th, me| {
+    on_obj(addr, kind, |obj, th, me, log| {
         match (exclusive, kind) {
             // The holder acquired `w` and nobody released since: its clock covers `w`.
             (true, Obj::Lock) => obj.copy(th, me),
@@ -51,18 +57,18 @@ pub(crate) fn release(addr: usize, kind: Obj, exclusive: bool, op: SyncOp) {
             (false, _) => obj.r.join(&th.clock),
         }
         th.dirty = true;
-        th.last = Some(op);
+        note(log, th, op);
     });
 }
 
 /// An atomic operation on `addr`: an acquire and a release (shuttle's atomics are `SeqCst`).
 pub(crate) fn atomic(addr: usize, site: &'static Location<'static>) {
-    on_obj(addr, Obj::Atomic, |obj, th, me| {
+    on_obj(addr, Obj::Atomic, |obj, th, me, log| {
         see_writes(obj, th, me);
         // The thread's clock now covers the atomic's: the join is a copy.
         obj.copy(th, me);
         th.dirty = true;
-        th.last = Some(SyncOp::at("atomic operation", "", site));
+        note(log, th, SyncOp::at("atomic operation", "", site));
     });
 }
 
@@ -78,7 +84,7 @@ pub(crate) fn fork(site: &'static Location<'static>) -> Fork {
         let th = thread_of(&mut d.threads, me);
         let snap = th.clock.clone();
         th.dirty = true;
-        th.last = Some(SyncOp::at("spawned a thread", "", site));
+        note(&mut d.syncs, th, SyncOp::at("spawned a thread", "", site));
         (snap, site)
     }))
 }
@@ -94,7 +100,7 @@ pub(crate) fn adopt(fork: Fork) {
     with_det(|d, me| {
         let th = thread_of(&mut d.threads, me);
         th.join(&clock);
-        th.last = Some(SyncOp::at("was spawned", "", site));
+        note(&mut d.syncs, th, SyncOp::at("was spawned", "", site));
     });
 }
 
@@ -108,7 +114,7 @@ pub(crate) fn joined(child: usize, site: &'static Location<'static>) {
         let clock = done.map(|t| t.clock.clone()).unwrap_or_default();
         let th = thread_of(&mut d.threads, me);
         th.join(&clock);
-        th.last = Some(SyncOp::at("joined a thread", "", site));
+        note(&mut d.syncs, th, SyncOp::at("joined a thread", "", site));
     });
 }
 

@@ -38,7 +38,7 @@ pub use stw::StwOnly;
 pub use world::{PHold, Stopped, World, WorldRef};
 
 use crate::failure::{sim_panic, FailureKind};
-use race::Access;
+use race::{Access, Racing};
 use std::borrow::Cow;
 use std::panic::Location;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -77,7 +77,7 @@ impl Meta {
     /// The scheduling point and race check of one access; the access it races with, if any.
     #[inline]
     #[track_caller]
-    pub fn check(&self, write: bool) -> Option<(Access, Access)> {
+    pub fn check(&self, write: bool) -> Option<Racing> {
         if self.id == NATIVE {
             return None;
         }
@@ -174,8 +174,8 @@ impl<T> Core<T> {
     #[inline]
     #[track_caller]
     fn check(&self, kind: Kind, write: bool) {
-        if let Some((prev, now)) = self.meta.check(write) {
-            self.race(kind, &prev, &now);
+        if let Some(pair) = self.meta.check(write) {
+            self.race(kind, &pair.0, &pair.1);
         }
     }
 

@@ -96,16 +96,28 @@ pub(crate) struct Access {
     pub last: Option<SyncOp>,
 }
 
+/// One access as a shadow keeps it: the thread's last synchronisation is its index in the
+/// detector's log plus one (0: none yet), so that the hot path copies four words, not the
+/// operation (it is looked up only for a report).
+#[derive(Clone, Copy)]
+struct Stamp {
+    at: Epoch,
+    write: bool,
+    site: &'static Location<'static>,
+    last: u32,
+}
+
 #[derive(Default)]
 struct Shadow {
-    write: Option<Access>,
-    reads: Vec<Access>,
+    write: Option<Stamp>,
+    reads: Vec<Stamp>,
     races: u64,
 }
 
 pub(super) struct ThreadState {
     pub(super) clock: VClock,
-    pub(super) last: Option<SyncOp>,
+    /// The thread's last synchronisation, as a [`Stamp`] records it.
+    pub(super) last: u32,
     /// A release happened since the last tick: the next access ticks first (lazily, so that a
     /// run of synchronising operations with no access between them shares one clock value).
     pub(super) dirty: bool,
@@ -168,6 +180,8 @@ pub(super) struct Detector {
     pub(super) threads: Vec<Option<ThreadState>>,
     pub(super) objs: Objs,
     cells: Vec<Shadow>,
+    /// Every synchronisation of the execution, in order (what stamps' `last` index).
+    pub(super) syncs: Vec<SyncOp>,
 }
 
 impl Detector {
@@ -176,7 +190,26 @@ impl Detector {
         self.threads.clear();
         self.objs.clear();
         self.cells.clear();
+        self.syncs.clear();
     }
+
+    /// The access `s` records, with its thread's last synchronisation looked up (for a report).
+    fn access_of(&self, s: Stamp) -> Access {
+        let last = s.last.checked_sub(1).map(|i| self.syncs[i as usize]);
+        Access {
+            at: s.at,
+            write: s.write,
+            site: s.site,
+            last,
+        }
+    }
+}
+
+/// Records `op` as thread `th`'s last synchronisation.
+#[inline]
+pub(super) fn note(log: &mut Vec<SyncOp>, th: &mut ThreadState, op: SyncOp) {
+    log.push(op);
+    th.last = log.len() as u32;
 }
 
 /// Retires the running execution's detector, if any, as the spare for the next one.
@@ -212,7 +245,7 @@ fn new_thread(threads: &mut Vec<Option<ThreadState>>, t: usize) -> &mut ThreadSt
     }
     threads[t].get_or_insert_with(|| ThreadState {
         clock: VClock::fresh(t),
-        last: None,
+        last: 0,
         dirty: false,
         version: 0,
     })
@@ -292,13 +325,13 @@ pub(crate) fn register() -> Option<u32> {
     })
 }
 
+/// An earlier access and the access it races with (boxed: races are rare, and returning the
+/// pair by value through the hot path cost more than the whole race check).
+pub(crate) type Racing = Box<(Access, Access)>;
+
 /// Records an access of cell `id` by the current thread; returns the earlier access it races
 /// with, if any, and the access itself.
-pub(crate) fn access(
-    id: u32,
-    write: bool,
-    site: &'static Location<'static>,
-) -> Option<(Access, Access)> {
+pub(crate) fn access(id: u32, write: bool, site: &'static Location<'static>) -> Option<Racing> {
     with_det(|d, me| {
         let th = thread_of(&mut d.threads, me);
         if th.dirty {
@@ -306,7 +339,7 @@ pub(crate) fn access(
             th.version += 1;
             th.dirty = false;
         }
-        let now = Access {
+        let now = Stamp {
             at: Epoch {
                 tid: me,
                 c: th.clock.get(me),
@@ -317,7 +350,7 @@ pub(crate) fn access(
         };
         let clock = &th.clock;
         let sh = &mut d.cells[id as usize];
-        let racing = |a: &&Access| a.at.tid != me && !a.at.before(clock);
+        let racing = |a: &&Stamp| a.at.tid != me && !a.at.before(clock);
         let mut prev = sh.write.as_ref().filter(racing).copied();
         if write && prev.is_none() {
             prev = sh.reads.iter().find(racing).copied();
@@ -331,7 +364,7 @@ pub(crate) fn access(
             sh.reads.push(now);
         }
         sh.races += u64::from(prev.is_some());
-        prev.map(|p| (p, now))
+        prev.map(|p| Box::new((d.access_of(p), d.access_of(now))))
     })
     .flatten()
 }

@@ -93,8 +93,8 @@ impl<T: Word> Racy<T> {
         let raced = self.meta.check(true);
         match self.claim {
             Claim::WritesOrdered(_) => {
-                if let Some((prev, now)) = raced.filter(|(p, _)| p.write) {
-                    let report = race_report(self.kind(), &self.meta.name, &prev, &now);
+                if let Some(pair) = raced.filter(|pair| pair.0.write) {
+                    let report = race_report(self.kind(), &self.meta.name, &pair.0, &pair.1);
                     sim_panic(
                         FailureKind::DataRace,
                         format!(
