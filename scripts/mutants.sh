@@ -14,8 +14,10 @@ src=$work/src
 execs=${MUT_EXECUTIONS:-3000}
 jobs=${MUT_JOBS:-2}
 export CARGO_TARGET_DIR=$work/target
-# Mutants rebuild tracer and scenarios only: no debuginfo, incremental, to keep each build short.
+# Mutants rebuild tracer and scenarios only: no debuginfo, incremental, and none of the release
+# profile's whole-program LTO (a kill does not depend on it), to keep each build short.
 export CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_INCREMENTAL=true
+export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 mkdir -p "$work/logs"
 list=$top/scripts/mutants.txt
 
