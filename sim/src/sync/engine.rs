@@ -36,19 +36,41 @@ struct SemaState {
     closed: bool,
 }
 
+/// The state of a simulated primitive: the simulator's own scheduling bookkeeping (who holds,
+/// who waits), not state of the code under test, so no checked cell (the race detector's hooks
+/// run beside it). It is only touched by the running task of the execution that built it.
+struct ExecCell<T>(RefCell<T>);
+
+// SAFETY: a simulated execution runs all its tasks on one OS thread, one at a time; a
+// primitive built inside it is only used inside it (the facade builds a std primitive
+// outside, and `borrow` checks in debug builds that a task is running), and no borrow is held
+// across a scheduling point (as in shuttle's own primitives, which declare the same).
+unsafe impl<T> Sync for ExecCell<T> {}
+// SAFETY: as above.
+unsafe impl<T> Send for ExecCell<T> {}
+
+impl<T> ExecCell<T> {
+    fn new(value: T) -> Self {
+        Self(RefCell::new(value))
+    }
+
+    #[inline]
+    fn borrow(&self) -> std::cell::RefMut<'_, T> {
+        debug_assert!(
+            shuttle_engine::current::try_get_current_task().is_some(),
+            "[sim internal bug] a simulated primitive used outside its execution"
+        );
+        self.0.borrow_mut()
+    }
+}
+
 /// An unfair counting semaphore on shuttle's task states, as shuttle's `BatchSemaphore` with
 /// `Fairness::Unfair` (the lock is one permit; a reader-writer lock has [`MAX_READS`], a
 /// reader takes one, a writer all); see the module docs.
-pub(crate) struct SimSema(RefCell<SemaState>);
+pub(crate) struct SimSema(ExecCell<SemaState>);
 
 /// The permits of a reader-writer lock (shuttle's `MAX_READS`).
 pub(crate) const MAX_READS: usize = (u32::MAX >> 3) as usize;
-
-// SAFETY: a simulated execution runs all its tasks on one OS thread, one at a time, and no
-// borrow of the state is held across a scheduling point (as in shuttle's own primitives).
-unsafe impl Sync for SimSema {}
-// SAFETY: as above.
-unsafe impl Send for SimSema {}
 
 /// Runs its closure when dropped: the clean-up a wait owes if teardown unwinds the task out of
 /// its scheduling point (forgotten on the normal path where that is not wanted).
@@ -63,7 +85,7 @@ impl<F: FnMut()> Drop for OnDrop<F> {
 impl SimSema {
     /// A semaphore with `permits` permits.
     pub(crate) fn new(permits: usize) -> Self {
-        Self(RefCell::new(SemaState {
+        Self(ExecCell::new(SemaState {
             available: permits,
             waiters: Vec::new(),
             closed: false,
@@ -83,8 +105,8 @@ impl SimSema {
             return;
         }
         let me = ExecutionState::me();
-        self.0.borrow_mut().waiters.push((me, n));
-        let unqueue = OnDrop(|| self.0.borrow_mut().waiters.retain(|w| w.0 != me));
+        self.0.borrow().waiters.push((me, n));
+        let unqueue = OnDrop(|| self.0.borrow().waiters.retain(|w| w.0 != me));
         loop {
             ExecutionState::with(|s| s.current_mut().sleep_unless_woken());
             switch();
@@ -99,20 +121,17 @@ impl SimSema {
     /// success, blocks the other waiters that cannot take theirs now (shuttle's
     /// `reblock_if_unfair`).
     fn try_take(&self, queued: Option<TaskId>, n: usize) -> bool {
-        let mut s = self.0.borrow_mut();
-        if let (true, Some(me)) = (s.closed, queued) {
+        let mut s = self.0.borrow();
+        if !s.closed && s.available < n {
+            return false;
+        }
+        if let Some(me) = queued {
             s.waiters.retain(|w| w.0 != me);
         }
         if s.closed {
             return true;
         }
-        if s.available < n {
-            return false;
-        }
         s.available -= n;
-        if let Some(me) = queued {
-            s.waiters.retain(|w| w.0 != me);
-        }
         if s.waiters.is_empty() {
             return true;
         }
@@ -137,7 +156,7 @@ impl SimSema {
     }
 
     fn give_back(&self, n: usize) {
-        let mut s = self.0.borrow_mut();
+        let mut s = self.0.borrow();
         s.available += n;
         if ExecutionState::should_stop() {
             s.waiters.clear();
@@ -200,21 +219,21 @@ struct CondState {
 }
 
 /// A condition variable for [`SimLock`]; see the module docs.
-#[derive(Default)]
-pub(crate) struct SimCondvar(RefCell<CondState>);
+pub(crate) struct SimCondvar(ExecCell<CondState>);
 
-// SAFETY: as for `SimLock`.
-unsafe impl Sync for SimCondvar {}
-// SAFETY: as above.
-unsafe impl Send for SimCondvar {}
+impl Default for SimCondvar {
+    fn default() -> Self {
+        Self(ExecCell::new(CondState::default()))
+    }
+}
 
 impl SimCondvar {
     /// Unlocks `lock` (held by the caller), waits for a notification, and locks it again.
     pub(crate) fn wait(&self, lock: &SimLock) {
         let me = ExecutionState::me();
         lock.unlock();
-        self.0.borrow_mut().waiters.push((me, Wake::Waiting));
-        let unwait = OnDrop(|| self.0.borrow_mut().waiters.retain(|w| w.0 != me));
+        self.0.borrow().waiters.push((me, Wake::Waiting));
+        let unwait = OnDrop(|| self.0.borrow().waiters.retain(|w| w.0 != me));
         ExecutionState::with(|s| s.current_mut().block(false));
         switch();
         std::mem::forget(unwait);
@@ -225,7 +244,7 @@ impl SimCondvar {
     /// The woken waiter `me` leaves, taking its notification: one `notify_one` epoch, which
     /// then no longer wakes the others (those left with none are blocked again).
     fn consume(&self, me: TaskId) {
-        let mut s = self.0.borrow_mut();
+        let mut s = self.0.borrow();
         let at = s.waiters.iter().position(|w| w.0 == me);
         let (_, wake) = s.waiters.swap_remove(at.expect("should be waiting"));
         let Wake::Signal(mut epochs) = wake else {
@@ -250,7 +269,7 @@ impl SimCondvar {
     /// Wakes one waiter: a scheduling point, then every waiter may take this notification.
     pub(crate) fn notify_one(&self) {
         switch();
-        let mut s = self.0.borrow_mut();
+        let mut s = self.0.borrow();
         let epoch = s.next_epoch;
         s.next_epoch += 1;
         ExecutionState::with(|x| {
@@ -268,7 +287,7 @@ impl SimCondvar {
     /// Wakes every waiter: a scheduling point, then every waiter runs again.
     pub(crate) fn notify_all(&self) {
         switch();
-        let mut s = self.0.borrow_mut();
+        let mut s = self.0.borrow();
         ExecutionState::with(|x| {
             for (tid, w) in s.waiters.iter_mut() {
                 *w = Wake::Broadcast;
