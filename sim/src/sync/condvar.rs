@@ -47,7 +47,7 @@ impl Condvar {
             }
             (Raw::Sim(cv), RawGuard::Sim(g)) => {
                 wait::begin(What::Condvar(lock.class()), site, Probe::Notify(self.id()));
-                cv.wait(g.0);
+                cv.wait(&g);
                 wait::end();
                 crate::cell::race::obj_acquire(self.id(), "woke from a condvar wait", "");
                 RawGuard::Sim(g)

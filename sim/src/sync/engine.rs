@@ -93,7 +93,7 @@ impl SimSema {
     }
 
     /// Takes `n` permits, blocking until there are enough.
-    pub(crate) fn acquire(&self, n: usize) {
+    fn acquire(&self, n: usize) {
         let enough = {
             let s = self.0.borrow();
             s.closed || s.available >= n
@@ -150,7 +150,7 @@ impl SimSema {
     /// Gives `n` permits back: a scheduling point, then every waiter they are enough for is
     /// woken to race for them. The permits return even if teardown unwinds the task from the
     /// scheduling point.
-    pub(crate) fn release(&self, n: usize) {
+    fn release(&self, n: usize) {
         let _give_back = OnDrop(|| self.give_back(n));
         switch();
     }
@@ -183,24 +183,22 @@ impl SimSema {
     }
 }
 
-/// A non-reentrant lock: a [`SimSema`] of one permit, as shuttle's `Mutex`.
-pub(crate) struct SimLock(SimSema);
+/// Permits taken from a [`SimSema`] ([`SimSema::take`]), given back when dropped: a held
+/// lock (one permit of a semaphore of one, shuttle's `Mutex`), or a reader-writer lock's read
+/// (one) or write ([`MAX_READS`]) hold.
+pub(crate) struct Permits<'a>(&'a SimSema, usize);
 
-impl Default for SimLock {
-    fn default() -> Self {
-        Self(SimSema::new(1))
+impl Drop for Permits<'_> {
+    fn drop(&mut self) {
+        self.0.release(self.1);
     }
 }
 
-impl SimLock {
-    /// Takes the lock, blocking while another task holds it.
-    pub(crate) fn lock(&self) {
-        self.0.acquire(1);
-    }
-
-    /// Releases the lock (a scheduling point first).
-    pub(crate) fn unlock(&self) {
-        self.0.release(1);
+impl SimSema {
+    /// Takes `n` permits, blocking until there are enough; they go back when the guard drops.
+    pub(crate) fn take(&self, n: usize) -> Permits<'_> {
+        self.acquire(n);
+        Permits(self, n)
     }
 }
 
@@ -218,7 +216,7 @@ struct CondState {
     next_epoch: usize,
 }
 
-/// A condition variable for [`SimLock`]; see the module docs.
+/// A condition variable for a lock's [`Permits`]; see the module docs.
 pub(crate) struct SimCondvar(ExecCell<CondState>);
 
 impl Default for SimCondvar {
@@ -228,17 +226,17 @@ impl Default for SimCondvar {
 }
 
 impl SimCondvar {
-    /// Unlocks `lock` (held by the caller), waits for a notification, and locks it again.
-    pub(crate) fn wait(&self, lock: &SimLock) {
+    /// Gives back the caller's `held` permits, waits for a notification, and takes them again.
+    pub(crate) fn wait(&self, held: &Permits<'_>) {
         let me = ExecutionState::me();
-        lock.unlock();
+        held.0.release(held.1);
         self.0.borrow().waiters.push((me, Wake::Waiting));
         let unwait = OnDrop(|| self.0.borrow().waiters.retain(|w| w.0 != me));
         ExecutionState::with(|s| s.current_mut().block(false));
         switch();
         std::mem::forget(unwait);
         self.consume(me);
-        lock.lock();
+        held.0.acquire(held.1);
     }
 
     /// The woken waiter `me` leaves, taking its notification: one `notify_one` epoch, which

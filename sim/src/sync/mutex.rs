@@ -1,11 +1,11 @@
 //! `Mutex`: stands in for `std::sync::Mutex`, and for the Go runtime's non-reentrant `mutex`
 //! (`lock`/`unlock` in `runtime/lock_futex.go`), with a lock class for the rank checker.
 //!
-//! The backend is chosen when the mutex is constructed: a [`SimLock`] (scheduled as shuttle's
-//! mutex) inside a simulated execution, a std mutex outside (benches, native stress). Re-acquiring a held mutex is
+//! The backend is chosen when the mutex is constructed: a one-permit `SimSema` (scheduled as
+//! shuttle's mutex) inside a simulated execution, a std mutex outside (benches, native stress). Re-acquiring a held mutex is
 //! reported as a self-deadlock with both sites, before anything blocks.
 
-use super::engine::SimLock;
+use super::engine::{Permits, SimSema};
 use super::held::{self, Acquire};
 use crate::rank::LockClass;
 use crate::wait::{self, Probe, What};
@@ -15,21 +15,12 @@ use std::panic::Location;
 
 enum Raw {
     Std(std::sync::Mutex<()>),
-    Sim(SimLock),
+    Sim(SimSema),
 }
 
 pub(crate) enum RawGuard<'a> {
     Std(#[allow(dead_code)] std::sync::MutexGuard<'a, ()>),
-    Sim(SimGuard<'a>),
-}
-
-/// A held [`SimLock`]; unlocks when dropped.
-pub(crate) struct SimGuard<'a>(pub(crate) &'a SimLock);
-
-impl Drop for SimGuard<'_> {
-    fn drop(&mut self) {
-        self.0.unlock();
-    }
+    Sim(Permits<'a>),
 }
 
 /// A mutual-exclusion lock; see the module docs.
@@ -63,7 +54,7 @@ impl<T> Mutex<T> {
 
     fn build(class: Option<&'static LockClass>, value: T) -> Self {
         let raw = if super::in_sim() {
-            Raw::Sim(SimLock::default())
+            Raw::Sim(SimSema::new(1))
         } else {
             Raw::Std(std::sync::Mutex::new(()))
         };
@@ -126,9 +117,9 @@ impl<T: ?Sized> Mutex<T> {
                         shared: false,
                     },
                 );
-                m.lock();
+                let held = m.take(1);
                 wait::end();
-                RawGuard::Sim(SimGuard(m))
+                RawGuard::Sim(held)
             }
         };
         held::push(a);

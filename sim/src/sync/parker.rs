@@ -1,7 +1,7 @@
 //! `Parker`: a goroutine's park slot, for Go's `gopark`/`goready`. `park` blocks until a token
 //! is available and consumes it; `unpark` makes the token available (at most one is kept).
 
-use super::engine::{SimCondvar, SimLock};
+use super::engine::{SimCondvar, SimSema};
 use crate::wait::{self, Probe, What};
 use std::panic::Location;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,7 +12,7 @@ use std::sync::Arc;
 enum Raw {
     Std(std::sync::Mutex<bool>, std::sync::Condvar),
     /// The token lives in the atomic (read under the lock; the deadlock probe reads it too).
-    Sim(SimLock, SimCondvar, Arc<AtomicBool>),
+    Sim(SimSema, SimCondvar, Arc<AtomicBool>),
 }
 
 /// One goroutine's park slot; see the module docs.
@@ -26,7 +26,7 @@ impl Parker {
     pub fn new(name: &'static str) -> Self {
         let raw = if super::in_sim() {
             Raw::Sim(
-                SimLock::default(),
+                SimSema::new(1),
                 SimCondvar::default(),
                 Arc::new(AtomicBool::new(false)),
             )
@@ -50,14 +50,14 @@ impl Parker {
                 *t = false;
             }
             Raw::Sim(m, cv, token) => {
-                m.lock();
+                let held = m.take(1);
                 while !token.load(Ordering::SeqCst) {
                     wait::begin(What::Park(self.name), site, Probe::Flag(token.clone()));
-                    cv.wait(m);
+                    cv.wait(&held);
                     wait::end();
                 }
                 token.store(false, Ordering::SeqCst);
-                m.unlock();
+                drop(held);
                 crate::cell::race::obj_acquire(
                     self as *const Self as usize,
                     "returned from gopark of",
@@ -82,9 +82,9 @@ impl Parker {
                     "goready of",
                     self.name,
                 );
-                m.lock();
+                let held = m.take(1);
                 token.store(true, Ordering::SeqCst);
-                m.unlock();
+                drop(held);
                 cv.notify_one();
             }
         }

@@ -2,7 +2,7 @@
 //! hold. The tracer model uses it for the world: holding a P is a shared hold, a
 //! stop-the-world is the exclusive one.
 
-use super::engine::{SimSema, MAX_READS};
+use super::engine::{Permits, SimSema, MAX_READS};
 use super::held::{self, Acquire};
 use crate::rank::LockClass;
 use crate::wait::{self, Probe, What};
@@ -17,17 +17,8 @@ enum Raw {
 enum RawGuard<'a> {
     StdRead(#[allow(dead_code)] std::sync::RwLockReadGuard<'a, ()>),
     StdWrite(#[allow(dead_code)] std::sync::RwLockWriteGuard<'a, ()>),
-    SimRead(#[allow(dead_code)] SimPermits<'a>),
-    SimWrite(#[allow(dead_code)] SimPermits<'a>),
-}
-
-/// Permits taken from a [`SimSema`]; given back when dropped.
-struct SimPermits<'a>(&'a SimSema, usize);
-
-impl Drop for SimPermits<'_> {
-    fn drop(&mut self) {
-        self.0.release(self.1);
-    }
+    SimRead(#[allow(dead_code)] Permits<'a>),
+    SimWrite(#[allow(dead_code)] Permits<'a>),
 }
 
 /// A reader-writer lock without data; see the module docs.
@@ -92,9 +83,9 @@ impl RwLock {
                         shared: true,
                     },
                 );
-                l.acquire(1);
+                let held = l.take(1);
                 wait::end();
-                RawGuard::SimRead(SimPermits(l, 1))
+                RawGuard::SimRead(held)
             }
         };
         held::push(a);
@@ -124,9 +115,9 @@ impl RwLock {
                         shared: false,
                     },
                 );
-                l.acquire(MAX_READS);
+                let held = l.take(MAX_READS);
                 wait::end();
-                RawGuard::SimWrite(SimPermits(l, MAX_READS))
+                RawGuard::SimWrite(held)
             }
         };
         held::push(a);

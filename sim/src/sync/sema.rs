@@ -1,7 +1,7 @@
 //! `Sema`: Go's runtime semaphore (`semacquire`/`semrelease` in `runtime/sema.go`), a counting
 //! semaphore that blocks while the count is zero. Unranked, as in Go.
 
-use super::engine::{SimCondvar, SimLock};
+use super::engine::{SimCondvar, SimSema};
 use crate::wait::{self, Probe, What};
 use std::panic::Location;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -12,7 +12,7 @@ use std::sync::Arc;
 enum Raw {
     Std(std::sync::Mutex<i64>, std::sync::Condvar),
     /// The count lives in the atomic (changed under the lock; the deadlock probe reads it too).
-    Sim(SimLock, SimCondvar, Arc<AtomicI64>),
+    Sim(SimSema, SimCondvar, Arc<AtomicI64>),
 }
 
 /// A counting semaphore with Go's meaning; see the module docs.
@@ -26,7 +26,7 @@ impl Sema {
     pub fn new(name: &'static str, count: i64) -> Self {
         let raw = if super::in_sim() {
             Raw::Sim(
-                SimLock::default(),
+                SimSema::new(1),
                 SimCondvar::default(),
                 Arc::new(AtomicI64::new(count)),
             )
@@ -49,14 +49,14 @@ impl Sema {
                 *n -= 1;
             }
             Raw::Sim(m, cv, count) => {
-                m.lock();
+                let held = m.take(1);
                 while count.load(Ordering::SeqCst) <= 0 {
                     wait::begin(What::Sema(self.name), site, Probe::Count(count.clone()));
-                    cv.wait(m);
+                    cv.wait(&held);
                     wait::end();
                 }
                 count.fetch_sub(1, Ordering::SeqCst);
-                m.unlock();
+                drop(held);
                 crate::record::sem_acquire(self.name);
                 crate::cell::race::obj_acquire(
                     self as *const Self as usize,
@@ -82,9 +82,9 @@ impl Sema {
                     "semrelease",
                     self.name,
                 );
-                m.lock();
+                let held = m.take(1);
                 count.fetch_add(1, Ordering::SeqCst);
-                m.unlock();
+                drop(held);
                 cv.notify_all();
             }
         }
