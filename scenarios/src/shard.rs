@@ -42,14 +42,14 @@ impl std::fmt::Display for Shard {
 pub const BLOCK: u64 = sim::SchedulerSpec::MIX_PERIOD;
 
 /// The indices job `job` of `jobs` on `shard` runs, as the runner's `start_index`, `stride`,
-/// `block` and `block_stride`: blocks of [`BLOCK`] consecutive indices of the shard, dealt
+/// `block` and `every`: blocks of [`BLOCK`] consecutive indices of the shard, dealt
 /// round robin to the jobs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct JobSlice {
     pub start_index: u64,
     pub stride: u64,
     pub block: u64,
-    pub block_stride: u64,
+    pub every: u64,
 }
 
 impl JobSlice {
@@ -58,7 +58,7 @@ impl JobSlice {
         cfg.start_index = self.start_index;
         cfg.stride = self.stride;
         cfg.block = self.block;
-        cfg.block_stride = self.block_stride;
+        cfg.every = self.every;
     }
 
     /// The index of the job's execution `k`, as the runner computes it.
@@ -82,7 +82,7 @@ pub fn segment_slice(shard: Shard, jobs: u64, job: u64, offset: u64) -> JobSlice
         start_index: shard.index + shard.count * (offset + BLOCK * job),
         stride: shard.count,
         block: BLOCK,
-        block_stride: shard.count * BLOCK * jobs,
+        every: jobs,
     }
 }
 

@@ -25,13 +25,13 @@ pub struct RunConfig {
     /// Index stride: execution k of this run has index `start_index + k * stride` (sharding),
     /// unless executions come in blocks (below).
     pub stride: u64,
-    /// Executions per block (1: no blocks). Block b holds executions `b*block ..`, whose
-    /// indices are `stride` apart from `start_index + b * block_stride` ([`RunConfig::index_of`]).
-    /// Stress jobs take whole blocks of `mix`'s period, so each job runs every scheduler alike.
+    /// Executions per block (1: no blocks): the run's indices come in blocks of `block`
+    /// consecutive ones (`stride` apart), and it takes every `every`-th block
+    /// ([`RunConfig::index_of`]). Stress jobs take whole blocks of `mix`'s period, so each job
+    /// runs every scheduler alike.
     pub block: u64,
-    /// The distance between the first indices of consecutive blocks (0: `block * stride`,
-    /// blocks back to back).
-    pub block_stride: u64,
+    /// The run takes every `every`-th block (the other jobs take those between).
+    pub every: u64,
     pub executions: u64,
     /// Stop starting executions after this much wall time (the runner's clock, not the code's).
     pub duration: Option<Duration>,
@@ -67,7 +67,7 @@ impl Default for RunConfig {
             start_index: 0,
             stride: 1,
             block: 1,
-            block_stride: 0,
+            every: 1,
             executions: 1000,
             duration: None,
             scheduler: SchedulerSpec::Random,
@@ -88,14 +88,11 @@ impl Default for RunConfig {
 }
 
 impl RunConfig {
-    /// The index of this run's execution `k` (see `stride`, `block` and `block_stride`).
+    /// The index of this run's execution `k` (see `stride`, `block` and `every`).
     pub fn index_of(&self, k: u64) -> u64 {
         let (block, stride) = (self.block.max(1), self.stride.max(1));
-        let gap = match self.block_stride {
-            0 => block * stride,
-            g => g,
-        };
-        self.start_index + (k / block) * gap + (k % block) * stride
+        let slot = (k / block) * block * self.every.max(1) + k % block;
+        self.start_index + slot * stride
     }
 }
 
